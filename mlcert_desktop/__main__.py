@@ -1,0 +1,5 @@
+"""Entry point for `python -m mlcert_desktop`."""
+
+from mlcert_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Start the desktop app: arguments, data folder, single-instance lock, first-start import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mlcert_desktop import __version__, paths
+
+HELP = """\
+Sit realistic, timed practice exams for AWS machine-learning certifications, offline.
+Your answers, history and imported packs are kept in the data folder (default: the
+platform's user data folder, e.g. ~/.local/share/mlcert-desktop on Linux)."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="mlcert-desktop", description=HELP)
+    p.add_argument("--data-dir", type=Path, help="keep all user data in this folder instead")
+    p.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, check the database and bundled packs, print one JSON line, exit",
+    )
+    p.add_argument(
+        "--windowed", action="store_true", help="do not switch to full screen during exams"
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Qt is imported only now, so --help and --version answer at once.
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QApplication
+
+    from mlcert_desktop.packs import importer, trust
+    from mlcert_desktop.packs.errors import PackError
+    from mlcert_desktop.storage import packs_repo
+    from mlcert_desktop.storage.db import open_database
+    from mlcert_desktop.ui import dialogs
+    from mlcert_desktop.ui.context import AppContext
+    from mlcert_desktop.ui.main_window import MainWindow
+    from mlcert_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mlcert-desktop")
+    app.setApplicationVersion(__version__)
+    apply_theme(app)
+
+    data_dir = (args.data_dir or paths.default_data_dir()).expanduser().resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return _fail(
+            args,
+            f"Cannot create the data folder {data_dir}: {e.strerror}. "
+            "Choose another one with --data-dir.",
+        )
+    lock = QLockFile(str(data_dir / "mlcert.lock"))
+    lock.setStaleLockTime(0)  # a crashed instance's lock is detected by its dead PID instead
+    if not lock.tryLock(100):
+        return _fail(
+            args,
+            "mlcert-desktop is already running with this data folder "
+            f"({data_dir}). Switch to the open window, or close it first.",
+        )
+    opened = open_database(paths.db_path(data_dir))
+    db = opened.db
+    problems = []
+    try:
+        importer.import_bundled(db, paths.bundled_packs(), [k.key for k in trust.all_keys(db)])
+    except PackError as e:
+        problems.append(f"A pack that came with the app could not be installed: {e}")
+    ctx = AppContext(db=db, data_dir=data_dir)
+    window = MainWindow(ctx, fullscreen_exams=not args.windowed)
+    window.show()
+    if args.smoke_test:
+        app.processEvents()
+        packs = packs_repo.list_packs(db)
+        result = {
+            "ok": not problems and bool(packs) and window.isVisible(),
+            "version": __version__,
+            "data_dir": str(data_dir),
+            "packs": len(packs),
+            "questions": packs_repo.question_count(db),
+            "frozen": paths.is_frozen(),
+            "problems": problems,
+        }
+        print(json.dumps(result), flush=True)
+        window.close()
+        lock.unlock()
+        return 0 if result["ok"] else 1
+    if opened.moved_aside:
+        dialogs.error(
+            window,
+            "Your data file was damaged",
+            f"The database could not be read, so it was moved aside to\n{opened.moved_aside}\n"
+            "and a fresh one was started. Automatic backups are in "
+            f"{data_dir / 'backups'}.",
+        )
+    for p in problems:
+        dialogs.error(window, "Bundled pack", p)
+    code = app.exec()
+    lock.unlock()
+    return code
+
+
+def _fail(args, message: str) -> int:
+    print(f"mlcert-desktop: {message}", file=sys.stderr)
+    if not args.smoke_test:
+        from mlcert_desktop.ui import dialogs
+
+        dialogs.error(None, "mlcert-desktop", message)
+    return 1

@@ -1,0 +1,1 @@
+"""The exam engine: plain Python, no Qt, no SQL."""

@@ -1,0 +1,319 @@
+"""The .exampack format: limits, strict JSON, and schema + semantic validation.
+
+docs/pack-format.md is the public specification; this module is its executable form.
+Every problem is reported as a PackFormatError naming where it is (a JSON path).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mlcert_desktop.core.models import Choice, ItemType, Question
+from mlcert_desktop.packs.errors import PackFormatError
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.minisig"
+QUESTIONS = "questions.json"
+MEDIA_NAME = re.compile(r"^media/[0-9a-f]{64}\.(png|jpg|svg)$")
+PACK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
+QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+TASK = re.compile(r"^\d{1,2}\.\d{1,2}$")
+MAX_DEPTH = 16
+
+
+def is_allowed_name(name: str) -> bool:
+    return name in (MANIFEST, SIGNATURE, QUESTIONS) or bool(MEDIA_NAME.match(name))
+
+
+def trusted_comment(pack_id: str, pack_version: int) -> str:
+    """What the signature's trusted comment must say: binds the signature to this pack."""
+    return f"mlcert-pack pack_id={pack_id} pack_version={pack_version}"
+
+
+# -- strict JSON -----------------------------------------------------------------------------
+def _no_duplicates(pairs):
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise PackFormatError(f"duplicate key {k!r}")
+        out[k] = v
+    return out
+
+
+def _no_constants(name):
+    raise PackFormatError(f"{name} is not allowed in a pack (JSON numbers must be finite)")
+
+
+def _depth(value, limit: int, level: int = 0) -> None:
+    if level > limit:
+        raise PackFormatError(f"nested deeper than {limit} levels")
+    if isinstance(value, dict):
+        for v in value.values():
+            _depth(v, limit, level + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _depth(v, limit, level + 1)
+
+
+def strict_json(data: bytes, filename: str) -> Any:
+    """json.loads that rejects duplicate keys, NaN/Infinity, bad UTF-8 and deep nesting."""
+    try:
+        text = data.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        _depth(value, MAX_DEPTH)
+    except PackFormatError as e:
+        raise PackFormatError(f"{filename}: {e}") from None
+    except UnicodeDecodeError:
+        raise PackFormatError(f"{filename} is not valid UTF-8 text.") from None
+    except RecursionError:
+        raise PackFormatError(f"{filename}: nested too deeply.") from None
+    except json.JSONDecodeError as e:
+        raise PackFormatError(
+            f"{filename} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
+        ) from None
+    return value
+
+
+# -- schema helpers ----------------------------------------------------------------------------
+class _Check:
+    """Typed field access that reports problems with the JSON path of the value."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def fail(self, path: str, msg: str):
+        raise PackFormatError(f"{self.filename}: {path}: {msg}")
+
+    def obj(self, value, path: str) -> Mapping:
+        if not isinstance(value, dict):
+            self.fail(path, "expected an object")
+        return value
+
+    def field(self, obj: Mapping, key: str, kind, path: str, *, optional=False, default=None):
+        if key not in obj:
+            if optional:
+                return default
+            self.fail(path, f"missing required field {key!r}")
+        value = obj[key]
+        where = f"{path}.{key}"
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.fail(where, "expected an integer")
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(where, "expected a number")
+            if not math.isfinite(value):
+                self.fail(where, "expected a finite number")
+        elif kind is str:
+            if not isinstance(value, str):
+                self.fail(where, "expected a string")
+        elif kind is bool:
+            if not isinstance(value, bool):
+                self.fail(where, "expected true or false")
+        elif kind is list:
+            if not isinstance(value, list):
+                self.fail(where, "expected a list")
+        elif kind is dict and not isinstance(value, dict):
+            self.fail(where, "expected an object")
+        return value
+
+    def strings(self, obj: Mapping, key: str, path: str) -> tuple[str, ...]:
+        items = self.field(obj, key, list, path, optional=True, default=[])
+        for i, s in enumerate(items):
+            if not isinstance(s, str):
+                self.fail(f"{path}.{key}[{i}]", "expected a string")
+        return tuple(items)
+
+
+# -- manifest ---------------------------------------------------------------------------------
+def validate_manifest(m: Any) -> dict:
+    c = _Check(MANIFEST)
+    c.obj(m, "$")
+    if c.field(m, "format", int, "$") != FORMAT_VERSION:
+        c.fail("$.format", f"this app reads pack format {FORMAT_VERSION}; update the app")
+    if not PACK_ID.match(c.field(m, "pack_id", str, "$")):
+        c.fail("$.pack_id", "expected a reverse-DNS style id such as org.example.my-pack")
+    if c.field(m, "pack_version", int, "$") < 1:
+        c.fail("$.pack_version", "must be 1 or more")
+    if not c.field(m, "title", str, "$").strip():
+        c.fail("$.title", "must not be empty")
+    exam = c.field(m, "exam", dict, "$")
+    for key in ("code", "name"):
+        c.field(exam, key, str, "$.exam")
+    if c.field(exam, "status", str, "$.exam", optional=True, default="current") not in (
+        "current",
+        "retired",
+    ):
+        c.fail("$.exam.status", "expected 'current' or 'retired'")
+    c.field(exam, "retired_on", str, "$.exam", optional=True)
+    c.field(exam, "successor", str, "$.exam", optional=True)
+    for key in ("duration_minutes", "question_count", "passing_score"):
+        if c.field(exam, key, int, "$.exam") <= 0:
+            c.fail(f"$.exam.{key}", "must be positive")
+    unscored = c.field(exam, "unscored_count", int, "$.exam", optional=True, default=0)
+    if not 0 <= unscored < exam["question_count"]:
+        c.fail("$.exam.unscored_count", "must be at least 0 and less than question_count")
+    scale = c.field(exam, "score_scale", list, "$.exam", optional=True, default=[100, 1000])
+    if (
+        len(scale) != 2
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in scale)
+        or not scale[0] < exam["passing_score"] <= scale[1]
+    ):
+        c.fail("$.exam.score_scale", "expected [low, high] integers around passing_score")
+    domains = c.field(m, "domains", list, "$")
+    if not domains:
+        c.fail("$.domains", "must list at least one domain")
+    seen = set()
+    for i, d in enumerate(domains):
+        p = f"$.domains[{i}]"
+        c.obj(d, p)
+        did = c.field(d, "id", int, p)
+        if did in seen:
+            c.fail(f"{p}.id", f"domain id {did} is listed twice")
+        seen.add(did)
+        c.field(d, "name", str, p)
+        if c.field(d, "weight", float, p) < 0:
+            c.fail(f"{p}.weight", "must not be negative")
+    for i, pe in enumerate(c.field(m, "practice_exams", list, "$", optional=True, default=[])):
+        p = f"$.practice_exams[{i}]"
+        c.obj(pe, p)
+        c.field(pe, "id", str, p)
+        c.field(pe, "title", str, p)
+        c.strings(pe, "questions", p)
+    files = c.field(m, "files", dict, "$")
+    for name, meta in files.items():
+        p = f"$.files[{name!r}]"
+        if name in (MANIFEST, SIGNATURE) or not is_allowed_name(name):
+            c.fail(p, "not a file name a pack may contain")
+        c.obj(meta, p)
+        sha = c.field(meta, "sha256", str, p)
+        if not re.fullmatch(r"[0-9a-f]{64}", sha):
+            c.fail(f"{p}.sha256", "expected 64 lowercase hex digits")
+        if c.field(meta, "size", int, p) < 0:
+            c.fail(f"{p}.size", "must not be negative")
+    if QUESTIONS not in files:
+        c.fail("$.files", f"must list {QUESTIONS}")
+    return m
+
+
+# -- questions --------------------------------------------------------------------------------
+def validate_questions(data: Any, manifest: Mapping, filename: str = QUESTIONS) -> list[Question]:
+    c = _Check(filename)
+    if not isinstance(data, list):
+        c.fail("$", "expected a list of questions")
+    domain_ids = {d["id"] for d in manifest["domains"]}
+    pack_id = manifest["pack_id"]
+    seen: set[str] = set()
+    out = [_question(c, q, f"$[{i}]", pack_id, domain_ids, seen) for i, q in enumerate(data)]
+    for i, pe in enumerate(manifest.get("practice_exams", [])):
+        missing = [qid for qid in pe["questions"] if qid not in seen]
+        if missing:
+            raise PackFormatError(
+                f"{MANIFEST}: $.practice_exams[{i}] lists unknown question {missing[0]!r}"
+            )
+    return out
+
+
+def _question(c: _Check, q, p: str, pack_id: str, domain_ids, seen: set[str]) -> Question:
+    c.obj(q, p)
+    qid = c.field(q, "id", str, p)
+    if not QUESTION_ID.match(qid):
+        c.fail(f"{p}.id", "use letters, digits, '.', '_' or '-' (at most 64)")
+    if qid in seen:
+        c.fail(f"{p}.id", f"question id {qid!r} is used twice")
+    seen.add(qid)
+    p = f"{p} (question {qid})"
+    domain = c.field(q, "domain", int, p)
+    if domain not in domain_ids:
+        c.fail(f"{p}.domain", f"domain {domain} is not listed in the manifest")
+    task = c.field(q, "task", str, p)
+    if not TASK.match(task):
+        c.fail(f"{p}.task", "expected a task statement such as '3.2'")
+    try:
+        qtype = ItemType(c.field(q, "type", str, p))
+    except ValueError:
+        c.fail(f"{p}.type", "expected 'single' or 'multiple'")
+    select = c.field(q, "select", int, p, optional=True, default=1)
+    if not c.field(q, "stem", str, p).strip():
+        c.fail(f"{p}.stem", "must not be empty")
+    raw_choices = c.field(q, "choices", list, p)
+    choices = []
+    for j, ch in enumerate(raw_choices):
+        cp = f"{p}.choices[{j}]"
+        c.obj(ch, cp)
+        choices.append(
+            Choice(
+                c.field(ch, "id", str, cp),
+                c.field(ch, "text", str, cp),
+                c.field(ch, "correct", bool, cp),
+                c.field(ch, "why", str, cp, optional=True, default=""),
+            )
+        )
+    ids = [ch.id for ch in choices]
+    if len(set(ids)) != len(ids):
+        c.fail(f"{p}.choices", "choice ids must be unique")
+    n_correct = sum(ch.correct for ch in choices)
+    if qtype is ItemType.SINGLE:
+        if select != 1:
+            c.fail(f"{p}.select", "a single-answer question selects exactly 1")
+        if not 3 <= len(choices) <= 6:
+            c.fail(f"{p}.choices", "a single-answer question has 3 to 6 choices")
+    else:
+        if not 2 <= select < len(choices):
+            c.fail(f"{p}.select", "a multiple-response question selects 2 or more, fewer than all")
+        if not 4 <= len(choices) <= 8:
+            c.fail(f"{p}.choices", "a multiple-response question has 4 to 8 choices")
+    if n_correct != select:
+        c.fail(f"{p}.choices", f"has {n_correct} correct choices but select is {select}")
+    difficulty = c.field(q, "difficulty", int, p, optional=True, default=2)
+    if not 1 <= difficulty <= 3:
+        c.fail(f"{p}.difficulty", "expected 1, 2 or 3")
+    refs = c.strings(q, "references", p)
+    for j, url in enumerate(refs):
+        if not url.startswith("https://"):
+            c.fail(f"{p}.references[{j}]", "references must be https:// URLs")
+    practice = c.field(q, "practice_exam", int, p, optional=True)
+    return Question(
+        pack_id=pack_id,
+        id=qid,
+        domain=domain,
+        task=task,
+        type=qtype,
+        select=select,
+        stem=q["stem"],
+        choices=tuple(choices),
+        explanation=c.field(q, "explanation", str, p, optional=True, default=""),
+        references=refs,
+        difficulty=difficulty,
+        services=c.strings(q, "services", p),
+        tags=c.strings(q, "tags", p),
+        practice_exam=practice,
+    )
+
+
+def question_to_json(q: Question) -> dict:
+    d: dict[str, Any] = {
+        "id": q.id,
+        "domain": q.domain,
+        "task": q.task,
+        "type": q.type.value,
+        "select": q.select,
+        "difficulty": q.difficulty,
+        "services": list(q.services),
+        "tags": list(q.tags),
+        "stem": q.stem,
+        "choices": [
+            {"id": c.id, "text": c.text, "correct": c.correct, **({"why": c.why} if c.why else {})}
+            for c in q.choices
+        ],
+        "explanation": q.explanation,
+        "references": list(q.references),
+    }
+    if q.practice_exam is not None:
+        d["practice_exam"] = q.practice_exam
+    return d

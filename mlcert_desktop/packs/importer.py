@@ -1,0 +1,238 @@
+"""Verify a .exampack, then install it into SQLite in one transaction.
+
+Order (fail closed; nothing is written until every step passes): file size -> zip directory
+(allow-listed names, counts, sizes, ratio; never extractall) -> manifest bytes + signature ->
+signature valid and key trusted -> trusted comment matches the manifest -> every file's
+sha256/size -> strict JSON -> schema and semantics -> version ratchet -> one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import stat
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from mlcert_desktop.core.models import Question
+from mlcert_desktop.packs import format as fmt
+from mlcert_desktop.packs.errors import (
+    PackDowngradeError,
+    PackFormatError,
+    PackLimitError,
+    PackSignatureError,
+)
+from mlcert_desktop.packs.signing import PublicKey, verify
+from mlcert_desktop.storage import db as dbmod
+from mlcert_desktop.storage import packs_repo
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 10_000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 200  # JSON compresses well, but not this well
+MAX_SIGNATURE_BYTES = 4096
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class VerifiedPack:
+    path: Path
+    manifest: dict
+    questions: list[Question]
+    media: dict[str, bytes]
+    signer: PublicKey
+
+    @property
+    def pack_id(self) -> str:
+        return self.manifest["pack_id"]
+
+    @property
+    def version(self) -> int:
+        return self.manifest["pack_version"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    pack_id: str
+    version: int
+    title: str
+    question_count: int
+    status: str  # installed | updated | unchanged
+
+
+def read_pack(path: Path | str, trusted_keys: Iterable[PublicKey]) -> VerifiedPack:
+    """Every check that needs no database; raises a PackError subclass on any problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise PackFormatError(f"Cannot read {path.name}: {e.strerror}.") from None
+    if size > MAX_FILE_BYTES:
+        raise PackLimitError(
+            f"{path.name} is {size // 2**20} MiB; packs may be at most "
+            f"{MAX_FILE_BYTES // 2**20} MiB."
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = _check_directory(zf)
+            manifest_bytes = _read(zf, infos[fmt.MANIFEST])
+            sig = _read(zf, infos[fmt.SIGNATURE], limit=MAX_SIGNATURE_BYTES)
+            verified = verify(manifest_bytes, sig, trusted_keys)
+            manifest = fmt.strict_json(manifest_bytes, fmt.MANIFEST)
+            fmt.validate_manifest(manifest)
+            expected = fmt.trusted_comment(manifest["pack_id"], manifest["pack_version"])
+            if verified.trusted_comment != expected:
+                raise PackSignatureError(
+                    "The signature was made for a different pack or version "
+                    f"({verified.trusted_comment!r}); this file was put together from parts of "
+                    "different packs. Get a fresh copy from the pack's author."
+                )
+            contents = _read_listed_files(zf, infos, manifest["files"])
+    except zipfile.BadZipFile:
+        raise PackFormatError(
+            f"{path.name} is not a question pack (it is not a valid .exampack zip file, or it "
+            "is damaged)."
+        ) from None
+    except (EOFError, zipfile.LargeZipFile, NotImplementedError) as e:
+        raise PackFormatError(
+            f"{path.name} is damaged or uses an unsupported zip feature: {e}"
+        ) from None
+    questions_data = fmt.strict_json(contents.pop(fmt.QUESTIONS), fmt.QUESTIONS)
+    questions = fmt.validate_questions(questions_data, manifest)
+    return VerifiedPack(path, manifest, questions, contents, verified.key)
+
+
+def _check_directory(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise PackLimitError(f"The pack has {len(infos)} entries; at most {MAX_ENTRIES} allowed.")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        name = info.filename
+        if name in by_name:
+            raise PackFormatError(f"The pack contains {name!r} twice.")
+        if not fmt.is_allowed_name(name):
+            raise PackFormatError(
+                f"The pack contains {name!r}, which is not a file a pack may contain "
+                "(see the pack format: manifest.json, manifest.json.minisig, questions.json, "
+                "media/<sha256>.<png|jpg|svg>)."
+            )
+        if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
+            raise PackFormatError(f"The pack entry {name!r} is a link or folder, not a file.")
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise PackLimitError(f"{name!r} is larger than {MAX_ENTRY_BYTES // 2**20} MiB.")
+        if info.file_size > 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise PackLimitError(
+                f"{name!r} expands more than {MAX_RATIO}× (a 'zip bomb'); refusing to open it."
+            )
+        total += info.file_size
+        by_name[name] = info
+    if total > MAX_TOTAL_BYTES:
+        raise PackLimitError(f"The pack expands to more than {MAX_TOTAL_BYTES // 2**20} MiB.")
+    for required in (fmt.MANIFEST, fmt.SIGNATURE, fmt.QUESTIONS):
+        if required not in by_name:
+            if required == fmt.SIGNATURE:
+                raise PackSignatureError(
+                    "This pack is not signed (it has no manifest.json.minisig), so its origin "
+                    "cannot be checked. Ask the author for a signed pack."
+                )
+            raise PackFormatError(f"The pack has no {required}.")
+    return by_name
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    """Read one entry, never trusting the size its header claims."""
+    with zf.open(info) as f:
+        data = f.read(min(limit, info.file_size) + 1)
+    if len(data) > min(limit, info.file_size):
+        raise PackLimitError(f"{info.filename!r} is larger than its zip header says.")
+    return data
+
+
+def _read_listed_files(zf, infos, files: dict) -> dict[str, bytes]:
+    unlisted = set(infos) - set(files) - {fmt.MANIFEST, fmt.SIGNATURE}
+    if unlisted:
+        raise PackFormatError(
+            f"{sorted(unlisted)[0]!r} is in the pack but not listed in the signed manifest."
+        )
+    out = {}
+    for name, meta in files.items():
+        if name not in infos:
+            raise PackFormatError(f"The manifest lists {name!r}, but the pack does not have it.")
+        data = _read(zf, infos[name])
+        if len(data) != meta["size"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            raise PackSignatureError(
+                f"{name!r} does not match the signed manifest: the file was changed after the "
+                "pack was signed, or is damaged. Get a fresh copy from the pack's author."
+            )
+        out[name] = data
+    return out
+
+
+def import_pack(
+    db: sqlite_utils.Database,
+    path: Path | str,
+    trusted_keys: Iterable[PublicKey],
+    *,
+    on_progress: Progress | None = None,
+    backup_dir: Path | None = None,
+) -> ImportResult:
+    pack = read_pack(path, trusted_keys)
+    return install(db, pack, on_progress=on_progress, backup_dir=backup_dir)
+
+
+def install(
+    db: sqlite_utils.Database,
+    pack: VerifiedPack,
+    *,
+    on_progress: Progress | None = None,
+    backup_dir: Path | None = None,
+) -> ImportResult:
+    floor = packs_repo.ratchet_version(db, pack.pack_id)
+    current = packs_repo.installed_version(db, pack.pack_id)
+    result = ImportResult(
+        pack.pack_id, pack.version, pack.manifest["title"], len(pack.questions), "unchanged"
+    )
+    if floor is not None and pack.version < floor:
+        raise PackDowngradeError(
+            f"This is version {pack.version} of {pack.manifest['title']!r}, but version {floor} "
+            "has already been imported. Older versions are refused so that a pack cannot be "
+            "rolled back to fix or hide content; import version "
+            f"{floor} or newer."
+        )
+    if current == pack.version:
+        return result
+    if backup_dir is not None and current is not None:
+        dbmod.backup(db, backup_dir, reason="before-import")
+    packs_repo.write_pack(
+        db,
+        pack.manifest,
+        pack.questions,
+        {re.sub(r"^media/", "", k): v for k, v in pack.media.items()},
+        pack.signer.key_id_hex,
+        on_progress=on_progress,
+    )
+    status = "installed" if current is None else "updated"
+    return ImportResult(result.pack_id, result.version, result.title, result.question_count, status)
+
+
+def import_bundled(
+    db: sqlite_utils.Database, packs: Iterable[Path], trusted_keys: Iterable[PublicKey]
+) -> list[ImportResult]:
+    """First start (and app updates): install or update the packs shipped with the app."""
+    keys = list(trusted_keys)
+    results = []
+    for p in packs:
+        pack = read_pack(p, keys)
+        installed = packs_repo.installed_version(db, pack.pack_id)
+        if installed is not None and installed >= pack.version:
+            continue
+        results.append(install(db, pack))
+    return results

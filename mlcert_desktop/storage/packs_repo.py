@@ -1,0 +1,228 @@
+"""Installed packs and their questions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import sqlite_utils
+
+from mlcert_desktop.core.models import (
+    Choice,
+    Domain,
+    ExamBlueprint,
+    ExamStatus,
+    ItemType,
+    PackInfo,
+    PracticeExam,
+    Question,
+)
+from mlcert_desktop.storage.db import utcnow
+
+
+def ratchet_version(db: sqlite_utils.Database, pack_id: str) -> int | None:
+    row = db.execute("SELECT version FROM pack_ratchet WHERE pack_id = ?", [pack_id]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def installed_version(db: sqlite_utils.Database, pack_id: str) -> int | None:
+    row = db.execute("SELECT version FROM packs WHERE pack_id = ?", [pack_id]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def write_pack(
+    db: sqlite_utils.Database,
+    manifest: Mapping,
+    questions: Sequence[Question],
+    media: Mapping[str, bytes],
+    key_id: str,
+    on_progress=None,
+) -> None:
+    """Install or replace a pack in ONE transaction.
+
+    Questions of an older version that are gone are kept but marked inactive, so past
+    attempts can still be reviewed; questions whose id remains are updated in place and keep
+    their history.
+    """
+    pack_id = manifest["pack_id"]
+    exam = manifest["exam"]
+    with db.atomic():
+        db.execute(
+            """INSERT INTO packs (pack_id, version, title, exam_code, exam_name, status, key_id,
+                                  imported_at, manifest)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(pack_id) DO UPDATE SET version=excluded.version,
+                 title=excluded.title, exam_code=excluded.exam_code,
+                 exam_name=excluded.exam_name, status=excluded.status, key_id=excluded.key_id,
+                 imported_at=excluded.imported_at, manifest=excluded.manifest""",
+            [
+                pack_id,
+                manifest["pack_version"],
+                manifest["title"],
+                exam["code"],
+                exam["name"],
+                exam.get("status", "current"),
+                key_id,
+                utcnow(),
+                json.dumps(manifest, sort_keys=True),
+            ],
+        )
+        db.execute("DELETE FROM domains WHERE pack_id = ?", [pack_id])
+        db.conn.executemany(
+            "INSERT INTO domains VALUES (?, ?, ?, ?)",
+            [(pack_id, d["id"], d["name"], d["weight"]) for d in manifest["domains"]],
+        )
+        db.execute("UPDATE questions SET active = 0 WHERE pack_id = ?", [pack_id])
+        db.execute("DELETE FROM choices WHERE pack_id = ?", [pack_id])
+        db.conn.executemany(
+            """INSERT INTO questions (pack_id, qid, seq, domain, task, type, select_count, stem,
+                 explanation, refs, difficulty, services, tags, practice_exam, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+               ON CONFLICT(pack_id, qid) DO UPDATE SET seq=excluded.seq,
+                 domain=excluded.domain, task=excluded.task, type=excluded.type,
+                 select_count=excluded.select_count, stem=excluded.stem,
+                 explanation=excluded.explanation, refs=excluded.refs,
+                 difficulty=excluded.difficulty, services=excluded.services,
+                 tags=excluded.tags, practice_exam=excluded.practice_exam, active=1""",
+            _question_rows(pack_id, questions),
+        )
+        if on_progress:
+            on_progress(len(questions) // 2, len(questions))
+        db.conn.executemany(
+            "INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (pack_id, q.id, c.id, i, c.text, int(c.correct), c.why)
+                for q in questions
+                for i, c in enumerate(q.choices)
+            ),
+        )
+        db.execute("DELETE FROM media WHERE pack_id = ?", [pack_id])
+        db.conn.executemany(
+            "INSERT INTO media VALUES (?, ?, ?)", [(pack_id, n, b) for n, b in media.items()]
+        )
+        db.execute(
+            """INSERT INTO pack_ratchet VALUES (?, ?) ON CONFLICT(pack_id)
+               DO UPDATE SET version = max(version, excluded.version)""",
+            [pack_id, manifest["pack_version"]],
+        )
+        if on_progress:
+            on_progress(len(questions), len(questions))
+
+
+def _question_rows(pack_id: str, questions: Iterable[Question]):
+    for seq, q in enumerate(questions):
+        yield (
+            pack_id,
+            q.id,
+            seq,
+            q.domain,
+            q.task,
+            q.type.value,
+            q.select,
+            q.stem,
+            q.explanation,
+            json.dumps(list(q.references)),
+            q.difficulty,
+            json.dumps(list(q.services)),
+            json.dumps(list(q.tags)),
+            q.practice_exam,
+        )
+
+
+def blueprint_from_manifest(manifest: Mapping) -> ExamBlueprint:
+    exam = manifest["exam"]
+    return ExamBlueprint(
+        title=manifest["title"],
+        question_count=int(exam["question_count"]),
+        duration_minutes=int(exam["duration_minutes"]),
+        unscored_count=int(exam.get("unscored_count", 0)),
+        passing_score=int(exam["passing_score"]),
+        score_scale=tuple(exam.get("score_scale", (100, 1000))),  # type: ignore[arg-type]
+        domains=tuple(
+            Domain(int(d["id"]), d["name"], float(d["weight"])) for d in manifest["domains"]
+        ),
+    )
+
+
+def list_packs(db: sqlite_utils.Database) -> list[PackInfo]:
+    rows = db.execute(
+        """SELECT p.pack_id, p.version, p.key_id, p.imported_at, p.manifest,
+                  (SELECT count(*) FROM questions q WHERE q.pack_id = p.pack_id AND q.active)
+           FROM packs p ORDER BY p.title"""
+    ).fetchall()
+    return [_pack_info(*r) for r in rows]
+
+
+def get_pack(db: sqlite_utils.Database, pack_id: str) -> PackInfo | None:
+    return next((p for p in list_packs(db) if p.pack_id == pack_id), None)
+
+
+def _pack_info(pack_id, version, key_id, imported_at, manifest_json, count) -> PackInfo:
+    m = json.loads(manifest_json)
+    exam = m["exam"]
+    return PackInfo(
+        pack_id=pack_id,
+        version=int(version),
+        title=m["title"],
+        exam_code=exam["code"],
+        exam_name=exam["name"],
+        status=ExamStatus(exam.get("status", "current")),
+        retired_on=exam.get("retired_on"),
+        successor=exam.get("successor"),
+        key_id=key_id,
+        imported_at=imported_at,
+        question_count=int(count),
+        blueprint=blueprint_from_manifest(m),
+        practice_exams=tuple(
+            PracticeExam(str(p["id"]), p["title"], tuple(p["questions"]))
+            for p in m.get("practice_exams", [])
+        ),
+    )
+
+
+def load_questions(
+    db: sqlite_utils.Database,
+    pack_id: str,
+    qids: Iterable[str] | None = None,
+    *,
+    active_only: bool = True,
+) -> list[Question]:
+    sql = "SELECT * FROM questions WHERE pack_id = ?"
+    params: list = [pack_id]
+    if active_only and qids is None:
+        sql += " AND active"
+    wanted = None if qids is None else set(qids)
+    choices: dict[str, list[Choice]] = {}
+    for r in db.execute(
+        "SELECT qid, cid, text, correct, why FROM choices WHERE pack_id = ? ORDER BY qid, seq",
+        [pack_id],
+    ):
+        if wanted is None or r[0] in wanted:
+            choices.setdefault(r[0], []).append(Choice(r[1], r[2], bool(r[3]), r[4]))
+    out = []
+    for row in db.query(sql + " ORDER BY seq", params):
+        if wanted is not None and row["qid"] not in wanted:
+            continue
+        out.append(
+            Question(
+                pack_id=pack_id,
+                id=row["qid"],
+                domain=row["domain"],
+                task=row["task"],
+                type=ItemType(row["type"]),
+                select=row["select_count"],
+                stem=row["stem"],
+                choices=tuple(choices.get(row["qid"], ())),
+                explanation=row["explanation"],
+                references=tuple(json.loads(row["refs"])),
+                difficulty=row["difficulty"],
+                services=tuple(json.loads(row["services"])),
+                tags=tuple(json.loads(row["tags"])),
+                practice_exam=row["practice_exam"],
+            )
+        )
+    return out
+
+
+def question_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM questions WHERE active").fetchone()[0]

@@ -1,0 +1,1 @@
+"""The Qt Widgets GUI. Talks to the core through ui/exam_controller.py; never writes SQL."""

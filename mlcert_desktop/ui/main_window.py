@@ -1,0 +1,208 @@
+"""The main window: a stack of screens, the menu, and the exam's full-screen mode."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from mlcert_desktop import __version__
+from mlcert_desktop.core.models import ExamBlueprint, PackInfo
+from mlcert_desktop.storage import attempts_repo
+from mlcert_desktop.ui import dialogs
+from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.exam_controller import ExamController
+from mlcert_desktop.ui.screens.exam import ExamScreen
+from mlcert_desktop.ui.screens.history import HistoryScreen
+from mlcert_desktop.ui.screens.home import HomeScreen
+from mlcert_desktop.ui.screens.results import ResultsScreen
+from mlcert_desktop.ui.screens.review import ReviewScreen
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, fullscreen_exams: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.fullscreen_exams = fullscreen_exams
+        self.setWindowTitle("mlcert-desktop — AWS ML certification exam simulator")
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, int(screen.width() * 0.92)), min(820, int(screen.height() * 0.9)))
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.controller: ExamController | None = None
+        self.exam_screen: ExamScreen | None = None
+        self.review_screen: ReviewScreen | None = None
+
+        self.home = HomeScreen(ctx)
+        self.results = ResultsScreen(ctx)
+        self.history = HistoryScreen(ctx)
+        for w in (self.home, self.results, self.history):
+            self.stack.addWidget(w)
+        self.home.startExam.connect(self.start_exam)
+        self.home.resumeExam.connect(self.resume_exam)
+        self.home.discardExam.connect(self.discard_exam)
+        self.home.historyRequested.connect(self.show_history)
+        self.results.homeRequested.connect(self.show_home)
+        self.history.homeRequested.connect(self.show_home)
+        self.history.openAttempt.connect(self.show_results)
+        self._menus()
+        self.show_home()
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)  # works while the menu bar is hidden in an exam
+        file_menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        hist = QAction("&History", self, shortcut=QKeySequence("Ctrl+H"))
+        hist.triggered.connect(self.show_history)
+        view.addAction(hist)
+        home = QAction("H&ome", self, shortcut=QKeySequence("Ctrl+Shift+H"))
+        home.triggered.connect(self.show_home)
+        view.addAction(home)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About", self)
+        about.triggered.connect(
+            lambda: dialogs.info(
+                self,
+                "About mlcert-desktop",
+                f"mlcert-desktop {__version__}\nAn offline exam simulator for AWS "
+                f"machine-learning certifications.\nData folder: {self.ctx.data_dir}",
+            )
+        )
+        help_menu.addAction(about)
+
+    # -- navigation ----------------------------------------------------------------------------
+    @property
+    def in_exam(self) -> bool:
+        return self.controller is not None and not self.controller.session.finished
+
+    def show_home(self) -> None:
+        if self.in_exam:
+            return
+        self.home.refresh()
+        self.stack.setCurrentWidget(self.home)
+
+    def show_history(self) -> None:
+        if self.in_exam:
+            return
+        self.history.refresh()
+        self.stack.setCurrentWidget(self.history)
+
+    def show_results(self, attempt_id: int) -> None:
+        self.results.show_attempt(attempt_id)
+        self.stack.setCurrentWidget(self.results)
+
+    # -- the exam ------------------------------------------------------------------------------
+    def start_exam(self, pack: PackInfo, blueprint: ExamBlueprint) -> None:
+        try:
+            controller = ExamController.start_new(self.ctx, pack, blueprint)
+        except ValueError as e:
+            dialogs.error(self, "Cannot start the exam", str(e))
+            return
+        self._enter_exam(controller)
+
+    def resume_exam(self, attempt_id: int) -> None:
+        self._enter_exam(ExamController.resume(self.ctx, attempt_id))
+
+    def discard_exam(self, attempt_id: int) -> None:
+        if dialogs.confirm(
+            self,
+            "Discard exam",
+            "Discard the unfinished exam? Its answers will not be scored or kept in your history.",
+            "Discard",
+        ):
+            attempts_repo.abandon_attempt(self.ctx.db, attempt_id)
+            self.home.refresh()
+
+    def _enter_exam(self, controller: ExamController) -> None:
+        self._drop_exam_screens()
+        self.controller = controller
+        controller.setParent(self)
+        self.exam_screen = ExamScreen()
+        self.review_screen = ReviewScreen()
+        self.stack.addWidget(self.exam_screen)
+        self.stack.addWidget(self.review_screen)
+        self.exam_screen.attach(controller)
+        self.review_screen.attach(controller)
+        self.exam_screen.reviewRequested.connect(self.show_review)
+        self.review_screen.jumpTo.connect(self._jump_from_review)
+        self.review_screen.endConfirmed.connect(controller.finish)
+        controller.finished.connect(self._on_finished)
+        self.exam_screen.set_from_review(False)
+        self.stack.setCurrentWidget(self.exam_screen)
+        self.menuBar().hide()
+        if self.fullscreen_exams:
+            self.showFullScreen()
+        controller.start()
+        self.exam_screen.setFocus()
+
+    def show_review(self) -> None:
+        self.review_screen.refresh()
+        self.stack.setCurrentWidget(self.review_screen)
+        self.review_screen.setFocus()
+
+    def _jump_from_review(self, position: int) -> None:
+        self.exam_screen.set_from_review(True)
+        self.controller.go_to(position)
+        self.stack.setCurrentWidget(self.exam_screen)
+        self.exam_screen.setFocus()
+
+    def _on_finished(self, attempt_id: int) -> None:
+        self._leave_fullscreen()
+        self.show_results(attempt_id)
+        self._drop_exam_screens()
+        self.controller = None
+
+    def _leave_fullscreen(self) -> None:
+        self.menuBar().show()
+        if self.isFullScreen():
+            self.showNormal()
+
+    def _drop_exam_screens(self) -> None:
+        for w in (self.exam_screen, self.review_screen):
+            if w is not None:
+                self.stack.removeWidget(w)
+                w.deleteLater()
+        self.exam_screen = self.review_screen = None
+
+    def leave_exam(self) -> bool:
+        """Ask, then stop the clock and go home; the exam stays resumable."""
+        if not self.in_exam:
+            return True
+        if not dialogs.confirm(
+            self,
+            "Leave the exam?",
+            "The clock stops and every answer is saved. You can resume this exam later from "
+            "the home screen, with the time that was left.",
+            "Leave exam",
+        ):
+            return False
+        self.controller.suspend()
+        self._drop_exam_screens()
+        self.controller = None
+        self._leave_fullscreen()
+        self.show_home()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.in_exam:
+            if not dialogs.confirm(
+                self,
+                "Quit during the exam?",
+                "Every answer is saved and the clock stops. Start the app again to resume "
+                "this exam with the time that was left.",
+                "Quit",
+            ):
+                event.ignore()
+                return
+            self.controller.suspend()
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Esc never ends or leaves an exam (as in the real one); elsewhere it goes home.
+        if event.key() == Qt.Key.Key_Escape and not self.in_exam:
+            self.show_home()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,96 @@
+"""History: every finished exam with date, score and result; open one to review it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlcert_desktop.storage import attempts_repo
+from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.widgets.timer_label import format_seconds
+
+
+def local_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+class HistoryScreen(QWidget):
+    openAttempt = Signal(int)
+    homeRequested = Signal()
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        top = QFrame(objectName="topBar")
+        t = QHBoxLayout(top)
+        t.setContentsMargins(20, 10, 20, 10)
+        t.addWidget(QLabel("History", objectName="examTitle"), 1)
+        home = QPushButton("Home")
+        home.clicked.connect(self.homeRequested.emit)
+        t.addWidget(home)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Date", "Exam", "Score", "Result", "Time used"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3, 4):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellActivated.connect(self._open_row)
+        self.table.cellDoubleClicked.connect(self._open_row)
+        self.empty = QLabel(
+            "No finished exams yet. Sit one from the home screen.", objectName="muted"
+        )
+        body = QVBoxLayout()
+        body.setContentsMargins(32, 20, 32, 20)
+        body.addWidget(
+            QLabel("Double-click an exam (or press Enter) to review it.", objectName="muted")
+        )
+        body.addWidget(self.empty)
+        body.addWidget(self.table, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(top)
+        layout.addLayout(body, 1)
+        self._ids: list[int] = []
+
+    def refresh(self) -> None:
+        rows = attempts_repo.history(self.ctx.db)
+        self._ids = [a.id for a in rows]
+        self.table.setRowCount(len(rows))
+        for r, a in enumerate(rows):
+            values = [
+                local_time(a.finished_at or a.started_at),
+                a.title,
+                str(a.scaled),
+                "Pass" if a.passed else "Fail",
+                format_seconds(a.time_used_s),
+            ]
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if c in (2, 3, 4):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+
+    def _open_row(self, row: int, _col: int = 0) -> None:
+        self.openAttempt.emit(self._ids[row])

@@ -1,0 +1,238 @@
+"""Home: installed packs, start an exam, resume an unfinished one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlcert_desktop.core.models import ExamBlueprint, PackInfo
+from mlcert_desktop.storage import attempts_repo, packs_repo
+from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.widgets.timer_label import format_seconds
+
+
+class CustomExamDialog(QDialog):
+    def __init__(self, pack: PackInfo, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Custom exam")
+        self.pack = pack
+        bp = pack.blueprint
+        form = QFormLayout(self)
+        self.count = QSpinBox(minimum=1, maximum=max(1, pack.question_count))
+        self.count.setValue(min(20, pack.question_count))
+        self.minutes = QSpinBox(minimum=1, maximum=600, suffix=" min")
+        self.minutes.setValue(max(1, round(bp.duration_minutes * 20 / bp.question_count)))
+        self.untimed = QCheckBox("Untimed")
+        self.untimed.toggled.connect(lambda on: self.minutes.setEnabled(not on))
+        self.count.valueChanged.connect(self._suggest_minutes)
+        timing = QHBoxLayout()
+        timing.addWidget(self.minutes)
+        timing.addWidget(self.untimed)
+        form.addRow("Questions", self.count)
+        form.addRow("Time", timing)
+        self.domain_boxes = {}
+        for d in bp.domains:
+            box = QCheckBox(f"Domain {d.id}: {d.name}")
+            box.setChecked(True)
+            self.domain_boxes[d.id] = box
+            form.addRow("" if d is not bp.domains[0] else "Domains", box)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start exam")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.error = QLabel(objectName="errorText")
+        form.addRow(self.error)
+
+    def _suggest_minutes(self, n: int) -> None:
+        bp = self.pack.blueprint
+        self.minutes.setValue(max(1, round(bp.duration_minutes * n / bp.question_count)))
+
+    def _accept(self) -> None:
+        if not any(b.isChecked() for b in self.domain_boxes.values()):
+            self.error.setText("Choose at least one domain.")
+            return
+        self.accept()
+
+    def blueprint(self) -> ExamBlueprint:
+        chosen = frozenset(d for d, b in self.domain_boxes.items() if b.isChecked())
+        return replace(
+            self.pack.blueprint,
+            title=f"{self.pack.exam_code} custom exam",
+            question_count=self.count.value(),
+            duration_minutes=None if self.untimed.isChecked() else self.minutes.value(),
+            unscored_count=0,
+            domain_filter=None if len(chosen) == len(self.domain_boxes) else chosen,
+        )
+
+
+class PackCard(QFrame):
+    startRequested = Signal(object, object)  # PackInfo, ExamBlueprint | None (None: custom)
+
+    def __init__(self, pack: PackInfo, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packCard")
+        bp = pack.blueprint
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        title_row = QHBoxLayout()
+        title = QLabel(pack.title, objectName="packTitle")
+        title.setWordWrap(True)
+        title_row.addWidget(title, 1)
+        if pack.retired:
+            badge = QLabel(f"RETIRED {pack.retired_on or ''}".strip(), objectName="retiredBadge")
+            title_row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(title_row)
+        facts = QLabel(
+            f"{pack.exam_code} · {bp.question_count} questions · {bp.duration_minutes} minutes · "
+            f"passing score {bp.passing_score} of {bp.score_scale[1]} · "
+            f"{pack.question_count} questions in this pack (v{pack.version})",
+            objectName="muted",
+        )
+        facts.setWordWrap(True)
+        layout.addWidget(facts)
+        if pack.retired:
+            text = (
+                f"AWS retired this exam on {pack.retired_on}."
+                if pack.retired_on
+                else ("AWS has retired this exam.")
+            )
+            if pack.successor:
+                text += f" Its successor is {pack.successor}."
+            text += " The content is still useful for study."
+            note = QLabel(text, objectName="retiredNote")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        buttons = QHBoxLayout()
+        full = QPushButton("Start full exam")
+        full.setProperty("role", "primary")
+        full.clicked.connect(lambda: self.startRequested.emit(pack, bp))
+        buttons.addWidget(full)
+        for pe in pack.practice_exams:
+            b = QPushButton(pe.title)
+            pe_bp = replace(
+                bp,
+                title=f"{pack.exam_code} {pe.title}",
+                question_ids=pe.question_ids,
+                question_count=len(pe.question_ids),
+            )
+            b.clicked.connect(lambda _=False, x=pe_bp: self.startRequested.emit(pack, x))
+            buttons.addWidget(b)
+        custom = QPushButton("Custom exam…")
+        custom.clicked.connect(lambda: self.startRequested.emit(pack, None))
+        buttons.addWidget(custom)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+
+class HomeScreen(QWidget):
+    startExam = Signal(object, object)  # PackInfo, ExamBlueprint
+    resumeExam = Signal(int)
+    discardExam = Signal(int)
+    historyRequested = Signal()
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("homeScreen")
+        header = QFrame(objectName="topBar")
+        h = QHBoxLayout(header)
+        h.setContentsMargins(24, 12, 24, 12)
+        h.addWidget(QLabel("mlcert-desktop", objectName="examTitle"))
+        h.addStretch(1)
+        hist = QPushButton("History")
+        hist.clicked.connect(self.historyRequested.emit)
+        h.addWidget(hist)
+
+        self.resume_box = QFrame(objectName="resumeBanner")
+        r = QHBoxLayout(self.resume_box)
+        self.resume_text = QLabel()
+        self.resume_text.setWordWrap(True)
+        self.resume_btn = QPushButton("Resume exam")
+        self.resume_btn.setProperty("role", "primary")
+        self.discard_btn = QPushButton("Discard")
+        r.addWidget(self.resume_text, 1)
+        r.addWidget(self.resume_btn)
+        r.addWidget(self.discard_btn)
+        self.resume_btn.clicked.connect(lambda: self.resumeExam.emit(self._resume_id))
+        self.discard_btn.clicked.connect(lambda: self.discardExam.emit(self._resume_id))
+        self._resume_id = 0
+
+        self.cards = QVBoxLayout()
+        self.cards.setSpacing(16)
+        host = QWidget()
+        inner = QVBoxLayout(host)
+        inner.setContentsMargins(32, 24, 32, 24)
+        inner.setSpacing(16)
+        intro = QLabel(
+            "Choose an exam to sit. It runs full screen with a countdown, just like "
+            "the proctored exam; your answers are saved as you go.",
+            objectName="muted",
+        )
+        intro.setWordWrap(True)
+        inner.addWidget(self.resume_box)
+        inner.addWidget(intro)
+        inner.addLayout(self.cards)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(host)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(scroll, 1)
+
+    def refresh(self) -> None:
+        while self.cards.count():
+            w = self.cards.takeAt(0).widget()
+            if w is not None:
+                w.setParent(None)
+                w.deleteLater()
+        packs = packs_repo.list_packs(self.ctx.db)
+        for p in packs:
+            card = PackCard(p)
+            card.startRequested.connect(self._start)
+            self.cards.addWidget(card)
+        if not packs:
+            self.cards.addWidget(QLabel("No question packs are installed.", objectName="muted"))
+        pending = attempts_repo.in_progress(self.ctx.db)
+        self.resume_box.setVisible(bool(pending))
+        if pending:
+            a = pending[0]
+            left = (
+                f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
+                if a.time_limit_s
+                else "untimed"
+            )
+            self.resume_text.setText(
+                f"<b>You have an unfinished exam:</b> {a.title}, question {a.position + 1} of "
+                f"{a.question_count}, {left}. Every answer you gave is saved."
+            )
+            self._resume_id = a.id
+
+    def _start(self, pack: PackInfo, blueprint: ExamBlueprint | None) -> None:
+        if blueprint is None:
+            dlg = CustomExamDialog(pack, self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            blueprint = dlg.blueprint()
+        self.startExam.emit(pack, blueprint)

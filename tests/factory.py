@@ -1,0 +1,101 @@
+"""Build test packs in code: sources, signed .exampack files, tampered variants."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from mlcert_desktop.core.models import Choice, ItemType, Question
+from mlcert_desktop.packs.builder import PackSource, build_pack
+
+PACK_ID = "org.example.test-pack"
+
+
+def manifest(version: int = 1, **exam) -> dict:
+    return {
+        "format": 1,
+        "pack_id": PACK_ID,
+        "pack_version": version,
+        "title": "Test exam pack",
+        "exam": {
+            "code": "TST-C01",
+            "name": "Test Certification",
+            "status": "current",
+            "duration_minutes": 10,
+            "question_count": 5,
+            "unscored_count": 0,
+            "passing_score": 750,
+            "score_scale": [100, 1000],
+            **exam,
+        },
+        "domains": [
+            {"id": 1, "name": "Data", "weight": 20},
+            {"id": 2, "name": "Analysis", "weight": 24},
+            {"id": 3, "name": "Modeling", "weight": 36},
+            {"id": 4, "name": "Operations", "weight": 20},
+        ],
+        "created": "2026-01-01",
+    }
+
+
+def question(i: int, domain: int | None = None, multiple: bool = False) -> Question:
+    domain = domain or (i % 4) + 1
+    if multiple:
+        choices = tuple(
+            Choice(c, f"Option {c} of question {i}", c in "ab", "" if c in "ab" else "Not this.")
+            for c in "abcde"
+        )
+        stem = f"Question {i}: which two options are right? (Choose TWO.)"
+        return Question(
+            PACK_ID,
+            f"q{i:03d}",
+            domain,
+            f"{domain}.1",
+            ItemType.MULTIPLE,
+            2,
+            stem,
+            choices,
+            f"Explanation {i}.",
+            ("https://docs.aws.amazon.com/",),
+        )
+    choices = tuple(
+        Choice(c, f"Option {c} of question {i}", c == "a", "" if c == "a" else "Not this.")
+        for c in "abcd"
+    )
+    return Question(
+        PACK_ID,
+        f"q{i:03d}",
+        domain,
+        f"{domain}.1",
+        ItemType.SINGLE,
+        1,
+        f"Question {i}: which option is right?",
+        choices,
+        f"Explanation {i}.",
+        ("https://docs.aws.amazon.com/",),
+    )
+
+
+def source(n: int, version: int = 1, multiple_every: int = 5, **exam) -> PackSource:
+    qs = [question(i, multiple=(multiple_every and i % multiple_every == 4)) for i in range(n)]
+    return PackSource(manifest(version, **exam), qs, {})
+
+
+def write_pack(path: Path, key, src: PackSource) -> Path:
+    path.write_bytes(build_pack(src, key))
+    return path
+
+
+def entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def rezip(path: Path, files: dict[str, bytes]) -> Path:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+    return path
