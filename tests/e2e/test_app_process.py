@@ -1,0 +1,105 @@
+"""The real program in a subprocess: smoke test, single instance, and surviving kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlcert_desktop import paths
+from mlcert_desktop.storage import attempts_repo
+from mlcert_desktop.storage.db import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def run_app(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mlcert_desktop", *args],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_smoke_test_imports_bundled_pack_into_a_fresh_data_dir(tmp_path):
+    data = tmp_path / "data"
+    proc = run_app("--smoke-test", "--data-dir", str(data))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["ok"] is True and result["packs"] == 1
+    assert result["questions"] >= 30
+    assert (data / "mlcert.sqlite3").exists()
+    # A second start finds the pack installed and does not import it again.
+    again = json.loads(run_app("--smoke-test", "--data-dir", str(data)).stdout.splitlines()[-1])
+    assert again["packs"] == 1 and again["questions"] == result["questions"]
+
+
+def test_second_instance_on_the_same_data_dir_is_refused(tmp_path, qapp):
+    from PySide6.QtCore import QLockFile
+
+    data = tmp_path / "data"
+    data.mkdir()
+    lock = QLockFile(str(data / "mlcert.lock"))
+    assert lock.tryLock(100)
+    try:
+        proc = run_app("--smoke-test", "--data-dir", str(data))
+    finally:
+        lock.unlock()
+    assert proc.returncode == 1
+    assert "already running" in proc.stderr
+    assert not (data / "mlcert.sqlite3").exists()
+
+
+def test_help_describes_the_options():
+    proc = run_app("--help")
+    assert proc.returncode == 0
+    assert "--data-dir" in proc.stdout and "--smoke-test" in proc.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_exam_survives_kill_9_and_resumes_where_it_was(tmp_path, qtbot):
+    data = tmp_path / "data"
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "e2e" / "exam_child.py"), str(data)],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        try:
+            line = child.stdout.readline()
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=30)
+        assert line, child.stderr.read()
+        before = json.loads(line)
+    assert child.returncode == -signal.SIGKILL
+
+    from mlcert_desktop.ui.context import AppContext
+    from mlcert_desktop.ui.exam_controller import ExamController
+
+    db = open_database(paths.db_path(data)).db
+    try:
+        pending = attempts_repo.in_progress(db)
+        assert [a.id for a in pending] == [before["attempt"]]
+        c = ExamController.resume(AppContext(db, data), before["attempt"])
+        s = c.session
+        assert s.position == before["position"] == 3
+        assert [sorted(it.selected) for it in s.items] == before["answers"]
+        assert [it.flagged for it in s.items] == before["flags"]
+        assert before["flags"][0] and len(before["answers"][1]) == 1
+        lost = s.time_used - before["time_used"]
+        assert abs(lost) <= 1.0, f"{lost:.3f} s of exam time changed across the crash"
+        assert s.time_limit == before["time_limit"] == 180 * 60
+    finally:
+        db.close()
