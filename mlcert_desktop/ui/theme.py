@@ -13,4 +13,7 @@ def apply_theme(app: QApplication, name: str = "light") -> None:
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 11.0))
     app.setFont(font)
-    app.setStyleSheet(paths.resource("themes", f"{name}.qss").read_text(encoding="utf-8"))
+    folder = paths.resource("themes")
+    qss = (folder / f"{name}.qss").read_text(encoding="utf-8")
+    # Style sheets resolve url() against the working directory; point them at our folder.
+    app.setStyleSheet(qss.replace("@THEME@", folder.as_posix()))
