@@ -36,7 +36,9 @@ def allocate(total: int, domains: Sequence[Domain], available: dict[int, int]) -
     weights = {d.id: d.weight for d in domains if available.get(d.id, 0) > 0}
     if not weights:
         return {}
-    wsum = sum(weights.values()) or 1.0
+    if not any(weights.values()):
+        weights = dict.fromkeys(weights, 1.0)  # no weights given: share equally
+    wsum = sum(weights.values())
     exact = {d: total * w / wsum for d, w in weights.items()}
     alloc = {d: math.floor(x) for d, x in exact.items()}
     by_remainder = sorted(weights, key=lambda d: (-(exact[d] - alloc[d]), d))

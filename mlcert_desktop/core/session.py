@@ -73,6 +73,7 @@ class ExamSession:
         self._clock = clock
         self._time_used = float(time_used)
         self._running_since: float | None = None
+        self._last_seen = 0.0
         self.position = min(max(position, 0), len(self.items) - 1)
         self.finished = False
 
@@ -80,7 +81,7 @@ class ExamSession:
     def start(self) -> None:
         """Start (or resume) counting time."""
         if self._running_since is None and not self.finished:
-            self._running_since = self._clock()
+            self._running_since = self._last_seen = self._clock()
 
     def pause(self) -> None:
         self.checkpoint()
@@ -90,20 +91,30 @@ class ExamSession:
     def running(self) -> bool:
         return self._running_since is not None
 
+    def _observe(self) -> None:
+        """Read the clock. If it ever steps back, keep the time that had already run."""
+        if self._running_since is None:
+            return
+        now = self._clock()
+        if now < self._last_seen:
+            self._time_used += self._last_seen - self._running_since
+            self._running_since = now
+        self._last_seen = now
+
     def checkpoint(self) -> float:
         """Fold the running time into time_used and return it (this is what gets saved)."""
+        self._observe()
         if self._running_since is not None:
-            now = self._clock()
-            # A monotonic clock never goes back; guard anyway so time is never given back.
-            self._time_used += max(0.0, now - self._running_since)
-            self._running_since = now
+            self._time_used += self._last_seen - self._running_since
+            self._running_since = self._last_seen
         return self._time_used
 
     @property
     def time_used(self) -> float:
+        self._observe()
         if self._running_since is None:
             return self._time_used
-        return self._time_used + max(0.0, self._clock() - self._running_since)
+        return self._time_used + (self._last_seen - self._running_since)
 
     @property
     def remaining(self) -> float | None:

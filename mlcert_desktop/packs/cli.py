@@ -105,9 +105,12 @@ def cmd_import(args) -> int:
 
     data_dir = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     opened = open_database(paths.db_path(data_dir))
-    result = importer.import_pack(
-        opened.db, args.file, _keys(args, opened.db), backup_dir=data_dir / "backups"
-    )
+    try:
+        result = importer.import_pack(
+            opened.db, args.file, _keys(args, opened.db), backup_dir=data_dir / "backups"
+        )
+    finally:
+        opened.db.close()
     print(f"{result.title} v{result.version}: {result.status} ({result.question_count} questions)")
     return 0
 

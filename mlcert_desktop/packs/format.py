@@ -76,6 +76,8 @@ def strict_json(data: bytes, filename: str) -> Any:
         raise PackFormatError(
             f"{filename} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})."
         ) from None
+    except ValueError as e:  # e.g. an integer with thousands of digits
+        raise PackFormatError(f"{filename}: {e}") from None
     return value
 
 

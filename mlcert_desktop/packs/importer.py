@@ -12,6 +12,7 @@ import hashlib
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +100,17 @@ def read_pack(path: Path | str, trusted_keys: Iterable[PublicKey]) -> VerifiedPa
             f"{path.name} is not a question pack (it is not a valid .exampack zip file, or it "
             "is damaged)."
         ) from None
-    except (EOFError, zipfile.LargeZipFile, NotImplementedError) as e:
+    except (
+        EOFError,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        zlib.error,
+        RuntimeError,
+        OSError,
+        ValueError,
+    ) as e:
+        # zlib.error: corrupt deflate data; RuntimeError: encrypted entry; OSError/ValueError:
+        # bad header offsets or compression methods. All mean a damaged or foreign file.
         raise PackFormatError(
             f"{path.name} is damaged or uses an unsupported zip feature: {e}"
         ) from None

@@ -30,15 +30,18 @@ def utcnow() -> str:
 def connect(path: Path | str) -> sqlite_utils.Database:
     """A connection in autocommit mode; writes are grouped with db.atomic()."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
-    conn.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-    # NORMAL in WAL mode: a committed answer survives a crash of the app; only an OS crash
-    # may lose the last transactions.
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return db
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a committed answer survives a crash of the app; only an OS
+        # crash may lose the last transactions.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA busy_timeout = 5000")
+    except sqlite3.DatabaseError:
+        conn.close()  # so a corrupt file can be moved aside (Windows locks open files)
+        raise
+    return sqlite_utils.Database(conn)
 
 
 def open_database(path: Path) -> OpenedDatabase:
@@ -52,7 +55,7 @@ def open_database(path: Path) -> OpenedDatabase:
         if isinstance(e, sqlite3.OperationalError) and "not a database" not in str(e):
             raise  # locked, read-only, disk full...: not corruption; never move the file
         if "db" in locals():
-            db.close()
+            db.close()  # type: ignore[has-type]
         moved = path.with_name(f"{path.stem}.corrupt-{_stamp()}{path.suffix}")
         for suffix in ("", "-wal", "-shm"):
             src = Path(str(path) + suffix)
@@ -96,16 +99,18 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
 def backup(db: sqlite_utils.Database, folder: Path, reason: str) -> Path:
     """A consistent copy via SQLite's online backup API; keeps the newest few."""
     folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / f"mlcert-{_stamp()}-{reason}.sqlite3"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = folder / f"mlcert-{stamp}-{reason}.sqlite3"
     n = 1
     while dest.exists():
         n += 1
-        dest = folder / f"mlcert-{_stamp()}-{reason}-{n}.sqlite3"
+        dest = folder / f"mlcert-{stamp}-{n:03d}-{reason}.sqlite3"
     target = sqlite3.connect(str(dest))
     try:
         db.conn.backup(target)
     finally:
         target.close()
-    for old in sorted(folder.glob("mlcert-*.sqlite3"))[:-BACKUPS_KEPT]:
+    others = sorted(p for p in folder.glob("mlcert-*.sqlite3") if p != dest)
+    for old in others[: max(0, len(others) - (BACKUPS_KEPT - 1))]:
         old.unlink(missing_ok=True)
     return dest

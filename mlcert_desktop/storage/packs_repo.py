@@ -73,7 +73,10 @@ def write_pack(
             [(pack_id, d["id"], d["name"], d["weight"]) for d in manifest["domains"]],
         )
         db.execute("UPDATE questions SET active = 0 WHERE pack_id = ?", [pack_id])
-        db.execute("DELETE FROM choices WHERE pack_id = ?", [pack_id])
+        db.execute(
+            "DELETE FROM choices WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
+            [pack_id, json.dumps([q.id for q in questions])],
+        )
         db.conn.executemany(
             """INSERT INTO questions (pack_id, qid, seq, domain, task, type, select_count, stem,
                  explanation, refs, difficulty, services, tags, practice_exam, active)

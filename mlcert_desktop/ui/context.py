@@ -16,3 +16,4 @@ class AppContext:
     data_dir: Path
     clock: Callable[[], float] = field(default=time.monotonic)
     tick_ms: int = 250  # how often the exam timer is refreshed and checked
+    exam_seed: int | None = None  # fixed seed: reproducible exams (tests); None: random

@@ -64,7 +64,10 @@ class ExamController(QObject):
         seed: int | None = None,
         parent: QObject | None = None,
     ) -> ExamController:
-        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        if seed is None:
+            seed = ctx.exam_seed
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**31)
         pool = packs_repo.load_questions(ctx.db, pack.pack_id)
         selection = build_exam(pool, blueprint, random.Random(seed))
         if not selection.items:

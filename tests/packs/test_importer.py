@@ -10,7 +10,6 @@ import random
 import stat
 import warnings
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -195,13 +194,6 @@ def test_a_newer_version_updates_and_keeps_history(db_v1, keys, tmp_path, secret
     assert kept.selected == frozenset({"a"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: storage/packs_repo.write_pack deletes ALL choices of the pack and re-inserts "
-    "only the new version's, so a question dropped by v2 keeps no options and past attempts "
-    "lose the answer given to it",
-)
 def test_a_dropped_question_keeps_its_options_for_review(db_v1, keys, tmp_path, secret_key):
     attempt_id = _attempt_with(db_v1, ("q000", "q011"))
     v2 = factory.write_pack(tmp_path / "v2.exampack", secret_key, factory.source(11, version=2))
@@ -394,12 +386,6 @@ def test_strict_json_failures_in_questions_name_the_file(
     assert "questions.json" in str(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug: packs/format.strict_json lets ValueError('Exceeds the limit (4300 digits)') "
-    "escape for a signed questions.json holding a >4300-digit integer",
-)
 def test_a_huge_integer_is_a_format_error(refuse, v2_files, secret_key, tmp_path):
     questions = b'[{"difficulty": ' + b"9" * 5000 + b"}]"
     files = resign({**v2_files, fmt.QUESTIONS: questions}, secret_key)
@@ -513,24 +499,12 @@ def _claim_bzip2(data: bytearray) -> None:
     data[cd + 10 : cd + 12] = (12).to_bytes(2, "little")  # compression method 12: bzip2
 
 
-def _zip_bug(raises: type[BaseException]):
-    what = raises.__qualname__
-    if raises.__module__ != "builtins":
-        what = f"{raises.__module__}.{what}"
-    return pytest.mark.xfail(
-        strict=True,
-        raises=raises,
-        reason=f"bug: packs/importer.read_pack only catches BadZipFile/EOFError/LargeZipFile/"
-        f"NotImplementedError, so {what} escapes instead of a PackFormatError",
-    )
-
-
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param(_damage_deflate, id="bad-deflate", marks=_zip_bug(zlib.error)),
-        pytest.param(_set_encrypted_flag, id="encrypted", marks=_zip_bug(RuntimeError)),
-        pytest.param(_claim_bzip2, id="bzip2-method", marks=_zip_bug(OSError)),
+        pytest.param(_damage_deflate, id="bad-deflate"),
+        pytest.param(_set_encrypted_flag, id="encrypted"),
+        pytest.param(_claim_bzip2, id="bzip2-method"),
     ],
 )
 def test_zip_level_damage_is_a_pack_error(refuse, v2_files, tmp_path, damage):
@@ -601,12 +575,6 @@ mutations = st.one_of(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(zlib.error, RuntimeError, OSError),
-    reason="bug: packs/importer.read_pack lets zlib.error / RuntimeError / OSError from zipfile "
-    "escape for damaged files (see the deterministic tests above)",
-)
 @settings(
     max_examples=60,
     deadline=None,

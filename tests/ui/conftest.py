@@ -11,6 +11,8 @@ from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.main_window import MainWindow
 from tests import factory
 
+SEED = 1  # with this seed the 5-question exam holds a multiple-response item, not first
+
 
 class FakeClock:
     """A monotonic clock the test moves by hand."""
@@ -34,7 +36,7 @@ def clock():
 def ctx(tmp_path, fresh_db, secret_key, clock):
     pack = factory.write_pack(tmp_path / "t.exampack", secret_key, factory.source(12))
     importer.import_pack(fresh_db, pack, [secret_key.public_key])
-    return AppContext(db=fresh_db, data_dir=tmp_path, clock=clock, tick_ms=5)
+    return AppContext(db=fresh_db, data_dir=tmp_path, clock=clock, tick_ms=5, exam_seed=SEED)
 
 
 @pytest.fixture(autouse=True)

@@ -113,6 +113,7 @@ def test_time_runs_out_and_exam_is_scored_as_it_stands(qtbot, window, clock):
     c = start_full_exam(qtbot, window)
     exam = window.exam_screen
     first = c.session.items[0]
+    assert first.question.select == 1
     _key(qtbot, exam, Qt.Key(Qt.Key.Key_1 + correct_index(first)))
     warnings = []
     c.timeWarning.connect(warnings.append)

@@ -1,0 +1,152 @@
+"""Opening the database: migrations, PRAGMAs, corruption recovery and backups."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+import pytest
+
+from mlcert_desktop.storage import db as dbmod
+from mlcert_desktop.storage.db import BACKUPS_KEPT, backup, migrate, open_database
+from mlcert_desktop.storage.migrations import MIGRATIONS
+
+TABLES = {
+    "_migrations",
+    "packs",
+    "domains",
+    "questions",
+    "choices",
+    "media",
+    "pack_ratchet",
+    "trusted_keys",
+    "attempts",
+    "attempt_items",
+    "settings",
+}
+
+
+def tables(db) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows} - {"sqlite_sequence"}
+
+
+@pytest.fixture
+def counting_stamps(monkeypatch):
+    """Distinct, increasing backup timestamps without waiting for the wall clock."""
+    counter = itertools.count(1)
+    monkeypatch.setattr(dbmod, "_stamp", lambda: f"20260101-{next(counter):06d}")
+
+
+def test_migrations_from_empty_create_every_table(tmp_path):
+    opened = open_database(tmp_path / "new" / "mlcert.sqlite3")
+    try:
+        assert opened.moved_aside is None
+        assert opened.path.exists()
+        assert tables(opened.db) >= TABLES
+        names = [r[0] for r in opened.db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+        assert names == [name for name, _ in MIGRATIONS]
+        assert names[0] == "0001_initial"
+        applied_at = opened.db.execute("SELECT applied_at FROM _migrations").fetchone()[0]
+        assert applied_at.startswith("20")
+    finally:
+        opened.db.close()
+
+
+def test_migrate_twice_is_a_no_op(tmp_path):
+    path = tmp_path / "mlcert.sqlite3"
+    opened = open_database(path)
+    before = list(opened.db.conn.iterdump())
+    assert migrate(opened.db, path) == []
+    assert list(opened.db.conn.iterdump()) == before
+    opened.db.close()
+    # Reopening does not migrate again either, and makes no backup.
+    again = open_database(path)
+    try:
+        assert list(again.db.conn.iterdump()) == before
+        assert not (tmp_path / "backups").exists()
+    finally:
+        again.db.close()
+
+
+def test_a_new_migration_is_applied_once_after_a_backup(tmp_path, monkeypatch, counting_stamps):
+    path = tmp_path / "mlcert.sqlite3"
+    open_database(path).db.close()
+
+    def add_notes(conn):
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*MIGRATIONS, ("0099_notes", add_notes)])
+    opened = open_database(path)
+    try:
+        assert "notes" in tables(opened.db)
+        names = [r[0] for r in opened.db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+        assert names[-1] == "0099_notes"
+        assert names.count("0099_notes") == 1
+        copies = list((tmp_path / "backups").glob("*before-migration*.sqlite3"))
+        assert len(copies) == 1
+        old = sqlite3.connect(copies[0])  # the backup is the pre-migration state
+        try:
+            old_tables = {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+        finally:
+            old.close()
+        assert "notes" not in old_tables and "packs" in old_tables
+        assert migrate(opened.db, path) == []
+    finally:
+        opened.db.close()
+
+
+def test_wal_and_foreign_keys_are_on(fresh_db):
+    assert fresh_db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        fresh_db.execute("INSERT INTO domains VALUES ('no.such-pack', 1, 'x', 1.0)")
+
+
+def test_a_garbage_file_is_moved_aside_and_a_fresh_db_created(tmp_path):
+    path = tmp_path / "mlcert.sqlite3"
+    garbage = b"this is definitely not an SQLite database\x00\xff" * 500
+    path.write_bytes(garbage)
+    opened = open_database(path)
+    try:
+        moved = opened.moved_aside
+        assert moved is not None
+        assert "corrupt-" in moved.name
+        assert moved.parent == path.parent
+        assert moved.read_bytes() == garbage
+        assert tables(opened.db) >= TABLES
+        assert opened.db.execute("SELECT count(*) FROM packs").fetchone()[0] == 0
+    finally:
+        opened.db.close()
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_backup_is_a_readable_copy(fresh_db, tmp_path):
+    fresh_db.execute("INSERT INTO settings VALUES ('theme', 'dark')")
+    dest = backup(fresh_db, tmp_path / "backups", reason="manual")
+    assert dest.exists()
+    assert "manual" in dest.name
+    conn = sqlite3.connect(dest)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT value FROM settings WHERE key = 'theme'").fetchone() == (
+            "dark",
+        )
+    finally:
+        conn.close()
+
+
+def test_backup_keeps_only_the_newest_few(fresh_db, tmp_path, counting_stamps):
+    folder = tmp_path / "backups"
+    made = [backup(fresh_db, folder, reason="before-import") for _ in range(BACKUPS_KEPT + 3)]
+    kept = sorted(folder.glob("mlcert-*.sqlite3"))
+    assert len(kept) == BACKUPS_KEPT
+    assert set(kept) == set(made[-BACKUPS_KEPT:])
+
+
+def test_backups_in_the_same_second_keep_the_newest(fresh_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(dbmod, "_stamp", lambda: "20260101-120000")
+    folder = tmp_path / "backups"
+    made = [backup(fresh_db, folder, reason="before-import") for _ in range(11)]
+    assert made[-1].exists()
+    assert set(folder.glob("mlcert-*.sqlite3")) == set(made[-BACKUPS_KEPT:])
