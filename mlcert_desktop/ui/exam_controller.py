@@ -167,18 +167,16 @@ class ExamController(QObject):
         self.questionChanged.emit(position)
 
     def next(self) -> bool:
-        if self.session.next():
-            self._save_progress()
-            self.questionChanged.emit(self.session.position)
-            return True
-        return False
+        return self._moved(self.session.next())
 
     def previous(self) -> bool:
-        if self.session.previous():
+        return self._moved(self.session.previous())
+
+    def _moved(self, moved: bool) -> bool:
+        if moved:
             self._save_progress()
             self.questionChanged.emit(self.session.position)
-            return True
-        return False
+        return moved
 
     def finish(self) -> None:
         """End the exam (by the candidate or at 0:00) and score it as it stands."""
