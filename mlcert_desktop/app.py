@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--windowed", action="store_true", help="do not switch to full screen during exams"
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "pack", nargs="?", type=Path, help="a .exampack file to import (e.g. double-clicked)"
+    )
     return p.parse_args(argv)
 
 
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     for p in problems:
         dialogs.error(window, "Bundled pack", p)
+    if args.pack is not None:
+        window.import_pack(args.pack)
     code = app.exec()
     lock.unlock()
     return code

@@ -199,6 +199,17 @@ def import_pack(
     return install(db, pack, on_progress=on_progress, backup_dir=backup_dir)
 
 
+def check_not_older(db: sqlite_utils.Database, pack: VerifiedPack) -> None:
+    """Rollback protection: never accept a version below the highest one ever imported."""
+    floor = packs_repo.ratchet_version(db, pack.pack_id)
+    if floor is not None and pack.version < floor:
+        raise PackDowngradeError(
+            f"This is version {pack.version} of {pack.manifest['title']!r}, but version {floor} "
+            "has already been imported. Older versions are refused so that a pack cannot be "
+            f"rolled back to change or hide content; import version {floor} or newer."
+        )
+
+
 def install(
     db: sqlite_utils.Database,
     pack: VerifiedPack,
@@ -206,18 +217,11 @@ def install(
     on_progress: Progress | None = None,
     backup_dir: Path | None = None,
 ) -> ImportResult:
-    floor = packs_repo.ratchet_version(db, pack.pack_id)
+    check_not_older(db, pack)
     current = packs_repo.installed_version(db, pack.pack_id)
     result = ImportResult(
         pack.pack_id, pack.version, pack.manifest["title"], len(pack.questions), "unchanged"
     )
-    if floor is not None and pack.version < floor:
-        raise PackDowngradeError(
-            f"This is version {pack.version} of {pack.manifest['title']!r}, but version {floor} "
-            "has already been imported. Older versions are refused so that a pack cannot be "
-            "rolled back to fix or hide content; import version "
-            f"{floor} or newer."
-        )
     if current == pack.version:
         return result
     if backup_dir is not None and current is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
@@ -12,9 +14,11 @@ from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.exam_controller import ExamController
+from mlcert_desktop.ui.pack_import import PackImportFlow
 from mlcert_desktop.ui.screens.exam import ExamScreen
 from mlcert_desktop.ui.screens.history import HistoryScreen
 from mlcert_desktop.ui.screens.home import HomeScreen
+from mlcert_desktop.ui.screens.packs import PacksScreen
 from mlcert_desktop.ui.screens.results import ResultsScreen
 from mlcert_desktop.ui.screens.review import ReviewScreen
 
@@ -36,7 +40,8 @@ class MainWindow(QMainWindow):
         self.home = HomeScreen(ctx)
         self.results = ResultsScreen(ctx)
         self.history = HistoryScreen(ctx)
-        for w in (self.home, self.results, self.history):
+        self.packs = PacksScreen(ctx)
+        for w in (self.home, self.results, self.history, self.packs):
             self.stack.addWidget(w)
         self.home.startExam.connect(self.start_exam)
         self.home.resumeExam.connect(self.resume_exam)
@@ -45,11 +50,19 @@ class MainWindow(QMainWindow):
         self.results.homeRequested.connect(self.show_home)
         self.history.homeRequested.connect(self.show_home)
         self.history.openAttempt.connect(self.show_results)
+        self.home.packsRequested.connect(self.show_packs)
+        self.packs.homeRequested.connect(self.show_home)
+        self.packs.importRequested.connect(self.import_pack)
+        self.setAcceptDrops(True)
         self._menus()
         self.show_home()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        imp = QAction("&Import pack…", self, shortcut=QKeySequence("Ctrl+I"))
+        imp.triggered.connect(self.import_pack)
+        file_menu.addAction(imp)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)  # works while the menu bar is hidden in an exam
@@ -58,6 +71,9 @@ class MainWindow(QMainWindow):
         hist = QAction("&History", self, shortcut=QKeySequence("Ctrl+H"))
         hist.triggered.connect(self.show_history)
         view.addAction(hist)
+        packs = QAction("&Packs and keys", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        packs.triggered.connect(self.show_packs)
+        view.addAction(packs)
         home = QAction("H&ome", self, shortcut=QKeySequence("Ctrl+Shift+H"))
         home.triggered.connect(self.show_home)
         view.addAction(home)
@@ -89,6 +105,52 @@ class MainWindow(QMainWindow):
             return
         self.history.refresh()
         self.stack.setCurrentWidget(self.history)
+
+    def show_packs(self) -> None:
+        if self.in_exam:
+            return
+        self.packs.refresh()
+        self.stack.setCurrentWidget(self.packs)
+
+    # -- importing packs ---------------------------------------------------------------------
+    def import_pack(self, path: Path | None = None) -> PackImportFlow | None:
+        """File → Import pack…, a dropped file, or a file given on the command line."""
+        if self.in_exam:
+            dialogs.info(self, "Import pack", "Finish or leave the exam before importing packs.")
+            return None
+        flow = PackImportFlow(self.ctx, self)
+        flow.finished.connect(lambda changed: self._after_import(flow, changed))
+        if path is None:
+            flow.choose_and_import()
+        else:
+            flow.start(Path(path))
+        return flow
+
+    def _after_import(self, flow: PackImportFlow, changed: bool) -> None:
+        flow.deleteLater()
+        if self.stack.currentWidget() is self.packs:
+            self.packs.refresh()
+        elif self.stack.currentWidget() is self.home:
+            self.home.refresh()
+
+    @staticmethod
+    def _dropped_packs(event) -> list[Path]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [
+            Path(u.toLocalFile())
+            for u in urls
+            if u.isLocalFile() and u.toLocalFile().lower().endswith(".exampack")
+        ]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self.in_exam and self._dropped_packs(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        files = self._dropped_packs(event)
+        if files:
+            event.acceptProposedAction()
+            self.import_pack(files[0])
 
     def show_results(self, attempt_id: int) -> None:
         self.results.show_attempt(attempt_id)

@@ -49,8 +49,13 @@ def confirmations(monkeypatch):
         asked.append((title, text))
         return answers["value"]
 
+    shown: list[tuple[str, str, str]] = []
     monkeypatch.setattr(dialogs, "confirm", confirm)
-    return type("Confirmations", (), {"asked": asked, "answers": answers})
+    monkeypatch.setattr(dialogs, "info", lambda p, title, text: shown.append(("info", title, text)))
+    monkeypatch.setattr(
+        dialogs, "error", lambda p, title, text: shown.append(("error", title, text))
+    )
+    return type("Confirmations", (), {"asked": asked, "answers": answers, "shown": shown})
 
 
 @pytest.fixture

@@ -147,6 +147,7 @@ class HomeScreen(QWidget):
     resumeExam = Signal(int)
     discardExam = Signal(int)
     historyRequested = Signal()
+    packsRequested = Signal()
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
@@ -157,6 +158,9 @@ class HomeScreen(QWidget):
         h.setContentsMargins(24, 12, 24, 12)
         h.addWidget(QLabel("mlcert-desktop", objectName="examTitle"))
         h.addStretch(1)
+        packs = QPushButton("Packs")
+        packs.clicked.connect(self.packsRequested.emit)
+        h.addWidget(packs)
         hist = QPushButton("History")
         hist.clicked.connect(self.historyRequested.emit)
         h.addWidget(hist)
