@@ -19,6 +19,19 @@ from mlcert_desktop.core.models import (
 )
 from mlcert_desktop.storage.db import utcnow
 
+PROGRESS_CHUNK = 500  # questions written between two progress reports
+
+_UPSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, type,
+                 select_count, stem, explanation, refs, difficulty, services, tags,
+                 practice_exam, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+               ON CONFLICT(pack_id, qid) DO UPDATE SET seq=excluded.seq,
+                 domain=excluded.domain, task=excluded.task, type=excluded.type,
+                 select_count=excluded.select_count, stem=excluded.stem,
+                 explanation=excluded.explanation, refs=excluded.refs,
+                 difficulty=excluded.difficulty, services=excluded.services,
+                 tags=excluded.tags, practice_exam=excluded.practice_exam, active=1"""
+
 
 def ratchet_version(db: sqlite_utils.Database, pack_id: str) -> int | None:
     row = db.execute("SELECT version FROM pack_ratchet WHERE pack_id = ?", [pack_id]).fetchone()
@@ -77,28 +90,19 @@ def write_pack(
             "DELETE FROM choices WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
             [pack_id, json.dumps([q.id for q in questions])],
         )
-        db.conn.executemany(
-            """INSERT INTO questions (pack_id, qid, seq, domain, task, type, select_count, stem,
-                 explanation, refs, difficulty, services, tags, practice_exam, active)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-               ON CONFLICT(pack_id, qid) DO UPDATE SET seq=excluded.seq,
-                 domain=excluded.domain, task=excluded.task, type=excluded.type,
-                 select_count=excluded.select_count, stem=excluded.stem,
-                 explanation=excluded.explanation, refs=excluded.refs,
-                 difficulty=excluded.difficulty, services=excluded.services,
-                 tags=excluded.tags, practice_exam=excluded.practice_exam, active=1""",
-            _question_rows(pack_id, questions),
-        )
-        if on_progress:
-            on_progress(len(questions) // 2, len(questions))
-        db.conn.executemany(
-            "INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (pack_id, q.id, c.id, i, c.text, int(c.correct), c.why)
-                for q in questions
-                for i, c in enumerate(q.choices)
-            ),
-        )
+        for first in range(0, len(questions), PROGRESS_CHUNK):
+            chunk = questions[first : first + PROGRESS_CHUNK]
+            db.conn.executemany(_UPSERT_QUESTION, _question_rows(pack_id, chunk, first))
+            db.conn.executemany(
+                "INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (pack_id, q.id, c.id, i, c.text, int(c.correct), c.why)
+                    for q in chunk
+                    for i, c in enumerate(q.choices)
+                ),
+            )
+            if on_progress:
+                on_progress(first + len(chunk), len(questions))
         db.execute("DELETE FROM media WHERE pack_id = ?", [pack_id])
         db.conn.executemany(
             "INSERT INTO media VALUES (?, ?, ?)", [(pack_id, n, b) for n, b in media.items()]
@@ -108,12 +112,10 @@ def write_pack(
                DO UPDATE SET version = max(version, excluded.version)""",
             [pack_id, manifest["pack_version"]],
         )
-        if on_progress:
-            on_progress(len(questions), len(questions))
 
 
-def _question_rows(pack_id: str, questions: Iterable[Question]):
-    for seq, q in enumerate(questions):
+def _question_rows(pack_id: str, questions: Iterable[Question], start: int = 0):
+    for seq, q in enumerate(questions, start):
         yield (
             pack_id,
             q.id,

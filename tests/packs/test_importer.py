@@ -521,8 +521,8 @@ def test_zip_level_damage_is_a_pack_error(refuse, v2_files, tmp_path, damage):
 def _failing_rows(monkeypatch, after: int):
     real = packs_repo._question_rows
 
-    def rows(pack_id, questions):
-        for n, row in enumerate(real(pack_id, questions)):
+    def rows(pack_id, questions, start=0):
+        for n, row in enumerate(real(pack_id, questions, start)):
             if n == after:
                 raise RuntimeError("disk on fire")
             yield row
