@@ -67,8 +67,13 @@ class ImportResult:
     status: str  # installed | updated | unchanged
 
 
-def read_pack(path: Path | str, trusted_keys: Iterable[PublicKey]) -> VerifiedPack:
-    """Every check that needs no database; raises a PackError subclass on any problem."""
+def read_pack(
+    path: Path | str, trusted_keys: Iterable[PublicKey], *, with_questions: bool = True
+) -> VerifiedPack:
+    """Every check that needs no database; raises a PackError subclass on any problem.
+
+    with_questions=False stops after the signed manifest (a cheap look at id and version).
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -94,6 +99,8 @@ def read_pack(path: Path | str, trusted_keys: Iterable[PublicKey]) -> VerifiedPa
                     f"({verified.trusted_comment!r}); this file was put together from parts of "
                     "different packs. Get a fresh copy from the pack's author."
                 )
+            if not with_questions:
+                return VerifiedPack(path, manifest, [], {}, verified.key)
             contents = _read_listed_files(zf, infos, manifest["files"])
     except zipfile.BadZipFile:
         raise PackFormatError(
@@ -245,9 +252,9 @@ def import_bundled(
     keys = list(trusted_keys)
     results = []
     for p in packs:
-        pack = read_pack(p, keys)
-        installed = packs_repo.installed_version(db, pack.pack_id)
-        if installed is not None and installed >= pack.version:
-            continue
-        results.append(install(db, pack))
+        head = read_pack(p, keys, with_questions=False)
+        installed = packs_repo.installed_version(db, head.pack_id)
+        if installed is not None and installed >= head.version:
+            continue  # the usual start: nothing to do, and no need to parse the questions
+        results.append(install(db, read_pack(p, keys)))
     return results

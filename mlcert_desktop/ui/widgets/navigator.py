@@ -49,6 +49,10 @@ class Navigator(QWidget):
     def refresh(self, session: ExamSession) -> None:
         for i, (b, item) in enumerate(zip(self.buttons, session.items, strict=False)):
             answered = item.state is ItemState.ANSWERED
+            state = (answered, item.flagged, i == session.position)
+            if b.property("state") == state:
+                continue  # re-polishing 65 buttons on every move is what makes it slow
+            b.setProperty("state", state)
             b.setText(f"{i + 1}{' ⚑' if item.flagged else ''}")
             b.setProperty("answered", answered)
             b.setProperty("current", i == session.position)

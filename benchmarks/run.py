@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Benchmarks: each figure is printed beside its target, and speed figures are ratios against
+a baseline measured in the same run on the same machine (so they mean something anywhere).
+
+    python3 dev.py bench            all benchmarks
+    python3 dev.py bench --quick    fewer repetitions
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE_WINDOW = """
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.show()
+app.processEvents()
+print(time.perf_counter() - t0)
+"""
+
+APP_WINDOW = """
+import sys, time
+t0 = time.perf_counter()
+from mlcert_desktop.app import main
+sys.argv = ["mlcert-desktop", "--smoke-test", "--data-dir", sys.argv[1]]
+import contextlib, io
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    code = main()
+print(time.perf_counter() - t0)
+"""
+
+
+def _child_seconds(code: str, *args: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def bench_startup(reps: int) -> list[tuple[str, str, str]]:
+    data = tempfile.mkdtemp()
+    _child_seconds(APP_WINDOW, data)  # first start imports the bundled pack; measure warm
+    bare = min(_child_seconds(BARE_WINDOW) for _ in range(reps))
+    app = min(_child_seconds(APP_WINDOW, data) for _ in range(reps))
+    return [
+        (
+            "cold start to painted window vs bare PySide6 window",
+            f"{app / bare:.2f}× ({app * 1000:.0f} ms vs {bare * 1000:.0f} ms)",
+            "≤ 1.3×",
+        )
+    ]
+
+
+def bench_import(n: int) -> list[tuple[str, str, str]]:
+    from mlcert_desktop.packs import importer
+    from mlcert_desktop.packs.signing import SecretKey
+    from mlcert_desktop.storage.db import open_database
+    from tests import factory
+
+    tmp = Path(tempfile.mkdtemp())
+    key = SecretKey.generate()
+    src = factory.source(n)
+    path = factory.write_pack(tmp / "big.exampack", key, src)
+
+    t0 = time.perf_counter()
+    db = open_database(tmp / "a.sqlite3").db
+    importer.import_pack(db, path, [key.public_key])
+    ours = time.perf_counter() - t0
+    db.close()
+
+    # Baseline: the same rows written with plain sqlite3.executemany, nothing verified.
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(tmp / "b.sqlite3")
+    conn.execute("CREATE TABLE q (id TEXT PRIMARY KEY, d INT, stem TEXT, expl TEXT)")
+    conn.execute("CREATE TABLE c (q TEXT, id TEXT, text TEXT, ok INT, why TEXT)")
+    with conn:
+        conn.executemany(
+            "INSERT INTO q VALUES (?,?,?,?)",
+            [(q.id, q.domain, q.stem, q.explanation) for q in src.questions],
+        )
+        conn.executemany(
+            "INSERT INTO c VALUES (?,?,?,?,?)",
+            [(q.id, c.id, c.text, c.correct, c.why) for q in src.questions for c in q.choices],
+        )
+    raw = time.perf_counter() - t0
+    conn.close()
+    return [
+        (
+            f"verify + import {n:,} questions vs raw executemany",
+            f"{ours / raw:.2f}× ({ours:.2f} s vs {raw:.2f} s)",
+            "≤ 2×",
+        )
+    ]
+
+
+def bench_exam(reps: int) -> list[tuple[str, str, str]]:
+    from PySide6.QtWidgets import QApplication
+
+    from mlcert_desktop import paths
+    from mlcert_desktop.packs import importer, trust
+    from mlcert_desktop.storage import packs_repo
+    from mlcert_desktop.storage.db import open_database
+    from mlcert_desktop.ui.context import AppContext
+    from mlcert_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    data = Path(tempfile.mkdtemp())
+    db = open_database(paths.db_path(data)).db
+    importer.import_bundled(db, paths.bundled_packs(), [k.key for k in trust.all_keys(db)])
+    window = MainWindow(AppContext(db, data), fullscreen_exams=False)
+    window.show()
+    pack = packs_repo.list_packs(db)[0]
+    window.start_exam(pack, pack.blueprint)
+    c = window.controller
+    rng = random.Random(1)
+    nav, save = [], []
+    for _ in range(reps):
+        for pos in range(len(c.session)):
+            t0 = time.perf_counter()
+            c.go_to(pos)
+            app.processEvents()
+            nav.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            c.choose_index(rng.randrange(4))
+            save.append(time.perf_counter() - t0)
+    rss = _rss_mb()
+    c.finish()  # closing mid-exam would (rightly) ask for confirmation
+    window.close()
+
+    def p95(xs):
+        return statistics.quantiles(xs, n=20)[18] * 1000
+
+    return [
+        ("next-question navigation (65-question exam), p95", f"{p95(nav):.1f} ms", "< 16 ms"),
+        ("autosave of one answer, p95", f"{p95(save):.2f} ms", "< 5 ms"),
+        ("resident memory during an exam", f"{rss:.0f} MB", "< 150 MB"),
+    ]
+
+
+def _rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_bundle() -> list[tuple[str, str, str]]:
+    dist = ROOT / "dist" / "mlcert-desktop"
+    if not dist.is_dir():
+        return [("onedir bundle size", "not built (python3 dev.py build)", "≤ 150 MB")]
+    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file()) / 2**20
+    return [("onedir bundle size", f"{size:.0f} MB", "≤ 150 MB")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = ap.parse_args()
+    reps = 2 if args.quick else 5
+    rows = bench_startup(reps) + bench_import(10_000) + bench_exam(reps) + bench_bundle()
+    if args.json:
+        print(
+            json.dumps([dict(zip(("benchmark", "result", "target"), r, strict=True)) for r in rows])
+        )
+        return 0
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'result':<34}  target")
+    for name, result, target in rows:
+        print(f"{name:<{width}}  {result:<34}  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
