@@ -1,18 +1,22 @@
-"""mlcert-pack: make, sign, check, inspect and import question packs from the command line."""
+"""mlcert-pack: make, sign, check, inspect, import and convert question packs (command line)."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
+import tempfile
+import zipfile
 from collections import Counter
 from pathlib import Path
 
 from mlcert_desktop import __version__, paths
 from mlcert_desktop.packs import builder, importer, trust
-from mlcert_desktop.packs.errors import PackError
-from mlcert_desktop.packs.signing import PublicKey, SecretKey
+from mlcert_desktop.packs import format as fmt
+from mlcert_desktop.packs.errors import PackError, PackFormatError, PackSignatureError
+from mlcert_desktop.packs.signing import PublicKey, SecretKey, sign
 
 
 def _keys(args, db=None) -> list[PublicKey]:
@@ -115,6 +119,90 @@ def cmd_import(args) -> int:
     return 0
 
 
+def read_entries(path: Path | str) -> dict[str, bytes]:
+    """Every entry of a pack, read with the importer's zip safety checks (no verification)."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = importer._check_directory(zf)
+            return {name: importer._read(zf, info) for name, info in infos.items()}
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, ValueError) as e:
+        raise PackFormatError(f"{path.name} is not a readable .exampack zip file ({e}).") from None
+
+
+def _check_hashes(entries: dict[str, bytes], files: dict) -> None:
+    """Signing vouches for the files too, so they must match the manifest being signed."""
+    listed = set(files) | {fmt.MANIFEST, fmt.SIGNATURE}
+    for name in sorted(set(entries) ^ listed):
+        raise PackFormatError(f"{name!r} is in the pack or its manifest, but not in both.")
+    for name, meta in files.items():
+        data = entries[name]
+        if len(data) != meta["size"] or hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            raise PackSignatureError(
+                f"{name!r} does not match the signed manifest; refusing to re-sign it."
+            )
+
+
+def resign(path: Path | str, key: SecretKey, out: Path | str) -> Path:
+    """Write `out`: the same entries, with a new signature over the unchanged manifest bytes."""
+    entries = read_entries(path)
+    manifest = fmt.validate_manifest(fmt.strict_json(entries[fmt.MANIFEST], fmt.MANIFEST))
+    _check_hashes(entries, manifest["files"])  # refuse before writing anything
+    pack_id, version = manifest["pack_id"], manifest["pack_version"]
+    entries[fmt.SIGNATURE] = sign(
+        entries[fmt.MANIFEST],
+        key,
+        fmt.trusted_comment(pack_id, version),
+        untrusted_comment=f"signature of {pack_id} v{version}",
+    ).encode()
+    out = Path(out)
+    # Write beside the target, then replace: PACK is never left half-written.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in entries.items():
+                info = zipfile.ZipInfo(name, date_time=builder.ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def cmd_sign(args) -> int:
+    key = _secret_key(args)
+    out = resign(args.file, key, args.output or args.file)
+    pack = importer.read_pack(out, [key.public_key])  # prove the result verifies
+    print(
+        f"Signed {out}: {pack.manifest['title']} v{pack.version} with {key.public_key.key_id_hex}"
+    )
+    return 0
+
+
+def cmd_convert(args) -> int:
+    from mlcert_desktop.packs import convert
+
+    kind = args.source_format or convert.guess_format(args.input)
+    if kind is None:
+        raise PackError(f"Cannot tell the format of {args.input}; pass --from gift|aiken|moodle.")
+    out = Path(args.output)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise PackError(f"{out} is not empty; choose another folder or pass --force.")
+    result, slug = convert.convert_file(
+        args.input, kind, pack_id=args.pack_id, title=args.title, exam_code=args.exam_code
+    )
+    for s in result.skipped:
+        print(s.message())
+    if result.questions:
+        written = convert.write_source(result, out, slug)
+        print(f"wrote {', '.join(str(p) for p in written)}")
+    print(f"converted {len(result.questions)}, skipped {len(result.skipped)}")
+    return 0 if result.questions else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mlcert-pack", description=__doc__)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -131,6 +219,27 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--key", help="secret key file (default: $MLCERT_SIGNING_KEY)")
     b.add_argument("-o", "--output", help="output .exampack (default: next to the sources)")
     b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("sign", help="re-sign an existing pack with another key")
+    s.add_argument("file", help="the .exampack file")
+    s.add_argument("--key", help="secret key file (default: $MLCERT_SIGNING_KEY)")
+    s.add_argument("-o", "--output", help="write here instead of replacing the pack")
+    s.set_defaults(func=cmd_sign)
+
+    c = sub.add_parser("convert", help="turn a GIFT, Aiken or Moodle XML bank into a source folder")
+    c.add_argument("input", help="the question bank (.gift, .txt for Aiken, .xml for Moodle)")
+    c.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("gift", "aiken", "moodle"),
+        help="input format (default: from the file extension)",
+    )
+    c.add_argument("-o", "--output", required=True, help="source folder to write")
+    c.add_argument("--pack-id", help="pack id (default: local.converted.<file name>)")
+    c.add_argument("--title", help="pack title (default: from the file name)")
+    c.add_argument("--exam-code", help="exam code (default: from the file name)")
+    c.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    c.set_defaults(func=cmd_convert)
 
     for name, func, helptext in (
         ("verify", cmd_verify, "check a pack's signature and contents (exit 0 if valid)"),
