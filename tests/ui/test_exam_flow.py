@@ -37,6 +37,9 @@ def test_sit_exam_with_keyboard_flag_review_and_submit(qtbot, window, confirmati
     assert len(s) == 5
     assert exam.counter.text() == "Question 1 of 5"
     assert exam.timer.text() == "Time remaining  0:10:00"
+    # Pack text goes through the escaping subset, never Qt's own Markdown/HTML rendering.
+    assert exam.stem.textFormat() == Qt.TextFormat.RichText
+    assert exam.stem.text().startswith("<p>Question ")
 
     # Answer questions 1-4 correctly with number keys (multiple response needs two keys).
     for pos in range(4):

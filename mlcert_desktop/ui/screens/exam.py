@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from mlcert_desktop.core.models import ItemType
 from mlcert_desktop.ui.exam_controller import ExamController
+from mlcert_desktop.ui.markdown import to_html
 from mlcert_desktop.ui.widgets.choice_list import ChoiceList
 from mlcert_desktop.ui.widgets.navigator import Navigator
 from mlcert_desktop.ui.widgets.timer_label import TimerLabel
@@ -70,7 +71,7 @@ class ExamScreen(QWidget):
         self.flag_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.flag_box.clicked.connect(lambda checked: self.controller.set_flag(checked))
         self.stem = QLabel(objectName="stem")
-        self.stem.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.stem.setTextFormat(Qt.TextFormat.RichText)  # from our escaping subset only
         self.stem.setWordWrap(True)
         self.stem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = QLabel(objectName="muted")
@@ -177,7 +178,7 @@ class ExamScreen(QWidget):
         item = s.items[position]
         q = item.question
         self.counter.setText(f"Question {position + 1} of {len(s)}")
-        self.stem.setText(q.stem)
+        self.stem.setText(to_html(q.stem))
         multiple = q.type is ItemType.MULTIPLE
         self.choices.set_choices(item.ordered_choices(), multiple, item.selected)
         self.flag_box.setChecked(item.flagged)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlcert_desktop.core.models import Choice
+from mlcert_desktop.ui.markdown import inline
 
 LETTERS = "ABCDEFGH"
 
@@ -38,8 +39,8 @@ class ChoiceRow(QWidget):
         self.button.clicked.connect(lambda: self.clicked.emit(self.choice_id))
         letter = QLabel(f"{LETTERS[index]}.")
         letter.setObjectName("choiceLetter")
-        self.label = QLabel(choice.text)
-        self.label.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.label = QLabel(inline(choice.text))
+        self.label.setTextFormat(Qt.TextFormat.RichText)  # from our escaping subset only
         self.label.setWordWrap(True)
         self.label.setObjectName("choiceText")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
