@@ -64,9 +64,26 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_build(args: list[str]) -> int:
     _ensure_venv("test,build")
-    return subprocess.call(
+    code = subprocess.call(
         [str(PY), "-m", "PyInstaller", "--noconfirm", "--clean", "build.spec", *args], cwd=ROOT
     )
+    if code or not sys.platform.startswith("linux"):
+        return code
+    # Linux: a tarball with the onedir app, the menu entry, the icon and the .exampack MIME type.
+    import tarfile
+
+    version = subprocess.check_output(
+        [str(PY), "-c", "import mlcert_desktop; print(mlcert_desktop.__version__)"], text=True
+    ).strip()
+    top = f"mlcert-desktop-{version}-linux-x86_64"
+    linux = ROOT / "packaging" / "linux"
+    with tarfile.open(ROOT / "dist" / f"{top}.tar.gz", "w:gz") as tar:
+        tar.add(ROOT / "dist" / "mlcert-desktop", f"{top}/mlcert-desktop")
+        tar.add(ROOT / "resources" / "icons" / "mlcert.png", f"{top}/mlcert-desktop.png")
+        for name in ("mlcert-desktop.desktop", "mlcert-exampack.xml", "INSTALL.txt"):
+            tar.add(linux / name, f"{top}/{name}")
+    print(f"Wrote dist/{top}.tar.gz", flush=True)
+    return 0
 
 
 def cmd_bench(args: list[str]) -> int:

@@ -1,0 +1,103 @@
+"""Build the PyInstaller bundle from build.spec and run the frozen app's --smoke-test.
+
+Slow (about half a minute on 2 cores): marked `slow`; skipped when PyInstaller is not installed
+(it comes with the `build` extra).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "mlcert-desktop"
+MAX_BUNDLE_BYTES = 150 * 1024 * 1024
+
+pytestmark = pytest.mark.slow
+
+
+def _bundle_size(folder: Path) -> int:
+    """Bytes on disk of the onedir folder; symlinks (Linux/macOS dedupe) count as themselves."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+    return total
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # find_spec only locates the package; nothing of PyInstaller is imported in this process.
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[build]' to run this test)")
+    out = tmp_path_factory.mktemp("pyinstaller")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--distpath",
+            str(out / "dist"),
+            "--workpath",
+            str(out / "work"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, (
+        f"PyInstaller failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}"
+    )
+    folder = out / "dist" / NAME
+    assert folder.is_dir(), f"no onedir bundle in {out / 'dist'}"
+    return folder
+
+
+def _executable(folder: Path) -> Path:
+    return folder / (f"{NAME}.exe" if os.name == "nt" else NAME)
+
+
+def test_bundle_layout(bundle: Path) -> None:
+    """paths.py expects resources/ and question_packs/*.exampack at sys._MEIPASS (= _internal)."""
+    assert _executable(bundle).is_file()
+    internal = bundle / "_internal"
+    assert (internal / "resources" / "themes" / "light.qss").is_file()
+    assert (internal / "resources" / "trusted_keys.json").is_file()
+    packs = sorted(p.name for p in (internal / "question_packs").iterdir())
+    assert packs and all(p.endswith(".exampack") for p in packs), packs
+    # The theme's check mark is an SVG: the svg image-format plugin must survive the pruning.
+    plugins = internal / "PySide6" / "Qt" / "plugins" / "imageformats"
+    assert any("qsvg" in p.name for p in plugins.iterdir()), sorted(plugins.iterdir())
+
+
+def test_bundle_size(bundle: Path) -> None:
+    size = _bundle_size(bundle)
+    assert size <= MAX_BUNDLE_BYTES, f"bundle is {size / 2**20:.1f} MiB, limit 150 MiB"
+
+
+def test_frozen_smoke_test(bundle: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [str(_executable(bundle)), "--smoke-test", "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no JSON line in the output:\n{proc.stdout}\n{proc.stderr}"
+    result = json.loads(lines[-1])
+    assert result["ok"] is True, result
+    assert result["frozen"] is True, result
+    assert result["packs"] == 1, result
+    assert result["questions"] >= 65, result
