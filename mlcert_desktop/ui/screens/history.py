@@ -6,13 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -20,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.widgets.page import data_table, top_bar
 from mlcert_desktop.ui.widgets.timer_label import format_seconds
 
 
@@ -37,22 +32,8 @@ class HistoryScreen(QWidget):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        top = QFrame(objectName="topBar")
-        t = QHBoxLayout(top)
-        t.setContentsMargins(20, 10, 20, 10)
-        t.addWidget(QLabel("History", objectName="examTitle"), 1)
-        home = QPushButton("Home")
-        home.clicked.connect(self.homeRequested.emit)
-        t.addWidget(home)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Date", "Exam", "Score", "Result", "Time used"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2, 3, 4):
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        top = top_bar("History", self.homeRequested.emit)
+        self.table = data_table(["Date", "Exam", "Score", "Result", "Time used"], stretch=1)
         self.table.cellActivated.connect(self._open_row)
         self.table.cellDoubleClicked.connect(self._open_row)
         self.empty = QLabel(

@@ -6,11 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -25,24 +22,7 @@ from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.pack_import import KEY_FILTER, add_key_interactively
 from mlcert_desktop.ui.screens.history import local_time
-
-
-def _table(headers: list[str], stretch: int) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().hide()
-    hh = t.horizontalHeader()
-    for col in range(len(headers)):
-        mode = (
-            QHeaderView.ResizeMode.Stretch
-            if col == stretch
-            else (QHeaderView.ResizeMode.ResizeToContents)
-        )
-        hh.setSectionResizeMode(col, mode)
-    return t
+from mlcert_desktop.ui.widgets.page import data_table, top_bar
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -59,21 +39,15 @@ class PacksScreen(QWidget):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        top = QFrame(objectName="topBar")
-        t = QHBoxLayout(top)
-        t.setContentsMargins(20, 10, 20, 10)
-        t.addWidget(QLabel("Question packs", objectName="examTitle"), 1)
-        home = QPushButton("Home")
-        home.clicked.connect(self.homeRequested.emit)
-        t.addWidget(home)
+        top = top_bar("Question packs", self.homeRequested.emit)
 
-        self.packs = _table(
+        self.packs = data_table(
             ["Title", "Version", "Exam", "Questions", "Signed by", "Trust", "Imported"], 0
         )
         import_btn = QPushButton("Import pack…")
         import_btn.setProperty("role", "primary")
         import_btn.clicked.connect(self.importRequested.emit)
-        self.keys = _table(["Name", "Key id", "Fingerprint", "Source"], 2)
+        self.keys = data_table(["Name", "Key id", "Fingerprint", "Source"], 2)
         add_key = QPushButton("Add key…")
         add_key.clicked.connect(self.add_key)
         self.remove_key_btn = QPushButton("Remove key")

@@ -1,0 +1,46 @@
+"""Building blocks shared by the non-exam screens: the top bar and read-only tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+)
+
+
+def top_bar(title: str, on_home: Callable[[], None]) -> QFrame:
+    """The dark bar with the screen's title and a Home button."""
+    bar = QFrame(objectName="topBar")
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(20, 10, 20, 10)
+    row.addWidget(QLabel(title, objectName="examTitle"), 1)
+    home = QPushButton("Home")
+    home.clicked.connect(on_home)
+    row.addWidget(home)
+    return bar
+
+
+def data_table(headers: list[str], stretch: int) -> QTableWidget:
+    """A read-only, row-selecting table; column `stretch` takes the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    for col in range(len(headers)):
+        header.setSectionResizeMode(
+            col,
+            QHeaderView.ResizeMode.Stretch
+            if col == stretch
+            else QHeaderView.ResizeMode.ResizeToContents,
+        )
+    return table
