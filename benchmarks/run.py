@@ -114,7 +114,7 @@ def bench_exam(reps: int) -> list[tuple[str, str, str]]:
     from PySide6.QtWidgets import QApplication
 
     from mlcert_desktop import paths
-    from mlcert_desktop.packs import importer, trust
+    from mlcert_desktop.packs import importer
     from mlcert_desktop.storage import packs_repo
     from mlcert_desktop.storage.db import open_database
     from mlcert_desktop.ui.context import AppContext
@@ -123,7 +123,7 @@ def bench_exam(reps: int) -> list[tuple[str, str, str]]:
     app = QApplication.instance() or QApplication([])
     data = Path(tempfile.mkdtemp())
     db = open_database(paths.db_path(data)).db
-    importer.import_bundled(db, paths.bundled_packs(), [k.key for k in trust.all_keys(db)])
+    importer.import_bundled(db)
     window = MainWindow(AppContext(db, data), fullscreen_exams=False)
     window.show()
     pack = packs_repo.list_packs(db)[0]

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QLockFile
     from PySide6.QtWidgets import QApplication
 
-    from mlcert_desktop.packs import importer, trust
+    from mlcert_desktop.packs import importer
     from mlcert_desktop.packs.errors import PackError
     from mlcert_desktop.storage import packs_repo
     from mlcert_desktop.storage.db import open_database
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     db = opened.db
     problems = []
     try:
-        importer.import_bundled(db, paths.bundled_packs(), [k.key for k in trust.all_keys(db)])
+        importer.import_bundled(db)
     except PackError as e:
         problems.append(f"A pack that came with the app could not be installed: {e}")
     ctx = AppContext(db=db, data_dir=data_dir)

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from mlcert_desktop import paths
 from mlcert_desktop.core.models import Question
 from mlcert_desktop.packs import format as fmt
+from mlcert_desktop.packs import trust
 from mlcert_desktop.packs.errors import (
     PackDowngradeError,
     PackFormatError,
@@ -246,10 +248,16 @@ def install(
 
 
 def import_bundled(
-    db: sqlite_utils.Database, packs: Iterable[Path], trusted_keys: Iterable[PublicKey]
+    db: sqlite_utils.Database,
+    packs: Iterable[Path] | None = None,
+    trusted_keys: Iterable[PublicKey] | None = None,
 ) -> list[ImportResult]:
-    """First start (and app updates): install or update the packs shipped with the app."""
-    keys = list(trusted_keys)
+    """First start (and app updates): install or update the packs shipped with the app.
+
+    By default: the packs in the installation, checked against every key the user trusts.
+    """
+    packs = paths.bundled_packs() if packs is None else packs
+    keys = [k.key for k in trust.all_keys(db)] if trusted_keys is None else list(trusted_keys)
     results = []
     for p in packs:
         head = read_pack(p, keys, with_questions=False)

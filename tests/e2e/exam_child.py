@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mlcert_desktop import paths  # noqa: E402
-from mlcert_desktop.packs import importer, trust  # noqa: E402
+from mlcert_desktop.packs import importer  # noqa: E402
 from mlcert_desktop.storage import packs_repo  # noqa: E402
 from mlcert_desktop.storage.db import open_database  # noqa: E402
 from mlcert_desktop.ui.context import AppContext  # noqa: E402
@@ -24,7 +24,7 @@ def main() -> None:
     app = QApplication([])
     data = Path(sys.argv[1])
     db = open_database(paths.db_path(data)).db
-    importer.import_bundled(db, paths.bundled_packs(), [k.key for k in trust.all_keys(db)])
+    importer.import_bundled(db)
     window = MainWindow(AppContext(db, data), fullscreen_exams=False)
     window.show()
     pack = packs_repo.list_packs(db)[0]

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QLabel,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.ui.context import AppContext
-from mlcert_desktop.ui.widgets.page import data_table, top_bar
+from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
 from mlcert_desktop.ui.widgets.timer_label import format_seconds
 
 
@@ -56,20 +55,20 @@ class HistoryScreen(QWidget):
     def refresh(self) -> None:
         rows = attempts_repo.history(self.ctx.db)
         self._ids = [a.id for a in rows]
-        self.table.setRowCount(len(rows))
-        for r, a in enumerate(rows):
-            values = [
-                local_time(a.finished_at or a.started_at),
-                a.title,
-                str(a.scaled),
-                "Pass" if a.passed else "Fail",
-                format_seconds(a.time_used_s),
-            ]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                if c in (2, 3, 4):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(r, c, item)
+        fill_table(
+            self.table,
+            [
+                [
+                    local_time(a.finished_at or a.started_at),
+                    a.title,
+                    str(a.scaled),
+                    "Pass" if a.passed else "Fail",
+                    format_seconds(a.time_used_s),
+                ]
+                for a in rows
+            ],
+            centered=(2, 3, 4),
+        )
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
 

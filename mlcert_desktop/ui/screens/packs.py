@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,14 +20,7 @@ from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.pack_import import KEY_FILTER, add_key_interactively
 from mlcert_desktop.ui.screens.history import local_time
-from mlcert_desktop.ui.widgets.page import data_table, top_bar
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(v))
+from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
 
 
 class PacksScreen(QWidget):
@@ -88,7 +79,7 @@ class PacksScreen(QWidget):
     def refresh(self) -> None:
         keys = trust.all_keys(self.ctx.db)
         trusted_ids = {k.key.key_id_hex for k in keys}
-        _fill(
+        fill_table(
             self.packs,
             [
                 [
@@ -104,7 +95,7 @@ class PacksScreen(QWidget):
             ],
         )
         self._key_rows = keys
-        _fill(
+        fill_table(
             self.keys,
             [
                 [

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
 )
 
 
@@ -44,3 +46,16 @@ def data_table(headers: list[str], stretch: int) -> QTableWidget:
             else QHeaderView.ResizeMode.ResizeToContents,
         )
     return table
+
+
+def fill_table(
+    table: QTableWidget, rows: Sequence[Sequence[str]], centered: Collection[int] = ()
+) -> None:
+    """Replace the table's contents; columns in `centered` are centred."""
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if c in centered:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            table.setItem(r, c, item)
