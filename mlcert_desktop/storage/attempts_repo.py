@@ -10,6 +10,7 @@ import sqlite_utils
 
 from mlcert_desktop.core.models import Domain, ExamBlueprint
 from mlcert_desktop.core.session import SessionItem
+from mlcert_desktop.storage import study_repo
 from mlcert_desktop.storage.db import utcnow
 from mlcert_desktop.storage.packs_repo import load_questions
 
@@ -90,7 +91,7 @@ def create_attempt(
         attempt_id = int(cur.lastrowid)
         db.conn.executemany(
             """INSERT INTO attempt_items (attempt_id, position, pack_id, qid, choice_order,
-                                          scored) VALUES (?, ?, ?, ?, ?, ?)""",
+                                          scored, flagged) VALUES (?, ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     attempt_id,
@@ -99,6 +100,7 @@ def create_attempt(
                     it.question.id,
                     json.dumps(list(it.choice_order)),
                     int(it.scored),
+                    int(it.flagged),
                 )
                 for i, it in enumerate(items)
             ],
@@ -130,6 +132,12 @@ def save_flag(
             "UPDATE attempt_items SET flagged = ? WHERE attempt_id = ? AND position = ?",
             [int(flagged), attempt_id, position],
         )
+        # The flag also marks the question itself, for the Flagged drill.
+        pack_id, qid = db.execute(
+            "SELECT pack_id, qid FROM attempt_items WHERE attempt_id = ? AND position = ?",
+            [attempt_id, position],
+        ).fetchone()
+        study_repo.set_flag(db, pack_id, qid, flagged)
         _touch(db, attempt_id, time_used, position)
 
 
@@ -158,7 +166,11 @@ def _touch(db, attempt_id: int, time_used: float, position: int | None) -> None:
 def finish_attempt(
     db: sqlite_utils.Database, attempt_id: int, report: dict, time_used: float
 ) -> None:
+    """Score it; an exam's answers are also judged for study (Missed, reviews, accuracy)."""
     with db.atomic():
+        (mode,) = db.execute("SELECT mode FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+        if mode == "exam":
+            study_repo.record_exam_outcomes(db, attempt_id)
         db.execute(
             """UPDATE attempts SET state = 'finished', finished_at = ?, time_used_s = ?,
                  scaled = ?, passed = ?, report = ? WHERE id = ?""",

@@ -120,6 +120,61 @@ def _initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def _study(conn: sqlite3.Connection) -> None:
+    """Study mode: judged answers, spaced-repetition cards, flags on questions, search."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE attempt_items ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE attempt_items ADD COLUMN time_spent_s REAL NOT NULL DEFAULT 0;
+        CREATE TABLE review_log (             -- one row per judged answer (exam or practice)
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pack_id TEXT NOT NULL,
+            qid TEXT NOT NULL,
+            attempt_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL,
+            position INTEGER,
+            correct INTEGER NOT NULL,
+            grade INTEGER NOT NULL,           -- 1 Again, 2 Hard, 3 Good, 4 Easy
+            auto_grade INTEGER NOT NULL,      -- what the app chose before any override
+            duration_s REAL,
+            reviewed_at TEXT NOT NULL,
+            card_before TEXT                  -- FSRS state before this review (undo / regrade)
+        );
+        CREATE INDEX review_log_question ON review_log(pack_id, qid, id);
+        CREATE TABLE reviews (                -- FSRS card per question id, kept across pack updates
+            pack_id TEXT NOT NULL,
+            qid TEXT NOT NULL,
+            card TEXT NOT NULL,
+            due TEXT NOT NULL,
+            PRIMARY KEY (pack_id, qid)
+        );
+        CREATE TABLE question_flags (
+            pack_id TEXT NOT NULL,
+            qid TEXT NOT NULL,
+            flagged_at TEXT NOT NULL,
+            PRIMARY KEY (pack_id, qid)
+        );
+        CREATE VIRTUAL TABLE question_fts USING fts5(
+            stem, choices, explanation, pack_id UNINDEXED, qid UNINDEXED,
+            tokenize = 'porter unicode61'
+        );
+        CREATE TABLE question_fts_state (     -- which pack version the search index holds
+            pack_id TEXT PRIMARY KEY,
+            imported_at TEXT NOT NULL
+        );
+        INSERT OR IGNORE INTO question_flags
+            SELECT i.pack_id, i.qid, coalesce(a.finished_at, a.started_at)
+            FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+            WHERE i.flagged AND a.state = 'finished';
+        """,
+    )
+    # Exams finished before study mode count as judged answers (Missed, accuracy, reviews).
+    from mlcert_desktop.storage.study_repo import backfill_exam_outcomes
+
+    backfill_exam_outcomes(conn)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
+    ("0002_study", _study),
 ]

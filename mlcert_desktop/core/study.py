@@ -1,0 +1,288 @@
+"""Study logic with no storage and no Qt: drills, grading, spaced repetition, readiness.
+
+Spaced repetition uses the FSRS algorithm from the `fsrs` package; this module only decides
+the grade (from right/wrong and the time taken) and keeps the card state as plain JSON so
+storage can keep it per question id, across pack updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+from fsrs import Card, Rating, Scheduler
+
+
+class Grade(IntEnum):
+    """The four FSRS grades, as the user sees them after an answer."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class Drill(str, Enum):
+    MISSED = "missed"  # answered wrong and not answered right since
+    FLAGGED = "flagged"
+    UNSEEN = "unseen"  # never answered
+    WEAKEST = "weakest"  # questions of the domain with the lowest accuracy
+    DUE = "due"  # spaced-repetition reviews due now
+
+    @property
+    def title(self) -> str:
+        return {
+            Drill.MISSED: "Missed questions",
+            Drill.FLAGGED: "Flagged questions",
+            Drill.UNSEEN: "Never seen",
+            Drill.WEAKEST: "Weakest domain",
+            Drill.DUE: "Due today",
+        }[self]
+
+
+# Shorter than this share of the exam's time per question, a right answer counts as Easy;
+# longer than the whole share, as Hard (it was known, but not fluently).
+EASY_SHARE = 0.25
+DEFAULT_BUDGET_S = 180 * 60 / 65  # MLS-C01's time per question, when a pack does not say
+
+
+def auto_grade(correct: bool, seconds: float | None, budget_s: float = DEFAULT_BUDGET_S) -> Grade:
+    """The grade given when the user does not choose one: wrong is Again; right is Good,
+    Easy when answered quickly, Hard when it took longer than the exam allows per question."""
+    if not correct:
+        return Grade.AGAIN
+    if seconds is None or seconds <= 0:
+        return Grade.GOOD
+    if seconds < EASY_SHARE * budget_s:
+        return Grade.EASY
+    if seconds > budget_s:
+        return Grade.HARD
+    return Grade.GOOD
+
+
+_SCHEDULER = Scheduler(enable_fuzzing=False)  # deterministic: the same answers, the same plan
+
+
+def review(
+    card_json: str | None, grade: Grade, when: dt.datetime, duration_s: float | None = None
+) -> tuple[str, dt.datetime]:
+    """Apply one review to a card's state (None: a new card). Returns the new state and due."""
+    when = when.astimezone(dt.timezone.utc)
+    card = Card.from_json(card_json) if card_json else Card(card_id=1, due=when)
+    ms = None if duration_s is None else int(duration_s * 1000)
+    card, _log = _SCHEDULER.review_card(card, Rating(int(grade)), when, ms)
+    return card.to_json(), card.due
+
+
+def card_state(card_json: str) -> dict:
+    """The parts of a card worth showing (state name, stability in days, due)."""
+    d = json.loads(card_json)
+    return {
+        "state": {1: "learning", 2: "review", 3: "relearning"}[int(d["state"])],
+        "stability": d["stability"],
+        "difficulty": d["difficulty"],
+        "due": d["due"],
+    }
+
+
+@dataclass(frozen=True)
+class QuestionStatus:
+    """What the study screens know of one question, from every attempt so far."""
+
+    qid: str
+    domain: int
+    task: str
+    services: tuple[str, ...] = ()
+    answered: int = 0  # how many times an answer was judged
+    right: int = 0
+    last_correct: bool | None = None  # None: never answered
+    flagged: bool = False
+    due: dt.datetime | None = None  # None: no review scheduled yet
+
+    @property
+    def seen(self) -> bool:
+        return self.answered > 0
+
+    @property
+    def missed(self) -> bool:
+        return self.last_correct is False
+
+
+@dataclass(frozen=True)
+class StudyFilter:
+    """Which questions a practice session may use; empty sets mean 'any'."""
+
+    domains: frozenset[int] = frozenset()
+    tasks: frozenset[str] = frozenset()
+    services: frozenset[str] = frozenset()
+
+    def accepts(self, s: QuestionStatus) -> bool:
+        return (
+            (not self.domains or s.domain in self.domains)
+            and (not self.tasks or s.task in self.tasks)
+            and (not self.services or bool(self.services.intersection(s.services)))
+        )
+
+
+@dataclass(frozen=True)
+class DomainAccuracy:
+    domain: int
+    right: int
+    answered: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.answered else 100.0 * self.right / self.answered
+
+
+def domain_accuracy(
+    statuses: Iterable[QuestionStatus], domains: Sequence[int]
+) -> dict[int, DomainAccuracy]:
+    """Right / answered over every judged answer, per domain (in the given order)."""
+    acc = {d: [0, 0] for d in domains}
+    for s in statuses:
+        a = acc.setdefault(s.domain, [0, 0])
+        a[0] += s.right
+        a[1] += s.answered
+    return {d: DomainAccuracy(d, r, n) for d, (r, n) in acc.items()}
+
+
+def weakest_domain(
+    statuses: Sequence[QuestionStatus], weights: dict[int, float]
+) -> int | None:
+    """The domain with the lowest accuracy; one never practised counts as 0 %. Ties go to
+    the heavier domain (it is worth more on the exam)."""
+    domains = list(weights) or sorted({s.domain for s in statuses})
+    if not domains:
+        return None
+    acc = domain_accuracy(statuses, domains)
+    present = {s.domain for s in statuses}
+    candidates = [d for d in domains if d in present]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda d: ((acc[d].percent or 0.0), -weights.get(d, 0.0), d),
+    )
+
+
+def drill_candidates(
+    drill: Drill,
+    statuses: Sequence[QuestionStatus],
+    now: dt.datetime,
+    weights: dict[int, float] | None = None,
+) -> list[QuestionStatus]:
+    """The questions a drill is made of, most useful first."""
+    if drill is Drill.MISSED:
+        return [s for s in statuses if s.missed]
+    if drill is Drill.FLAGGED:
+        return [s for s in statuses if s.flagged]
+    if drill is Drill.UNSEEN:
+        return [s for s in statuses if not s.seen]
+    if drill is Drill.DUE:
+        due = [s for s in statuses if s.due is not None and s.due <= now]
+        return sorted(due, key=lambda s: s.due)  # type: ignore[arg-type, return-value]
+    if drill is Drill.WEAKEST:
+        d = weakest_domain(statuses, weights or {})
+        pool = [s for s in statuses if s.domain == d]
+        # Missed first, then never seen, then the rest.
+        return sorted(pool, key=lambda s: (not s.missed, s.seen))
+    raise ValueError(drill)
+
+
+def pick(
+    candidates: Sequence[QuestionStatus], count: int | None, rng: random.Random, *, keep_order=False
+) -> list[str]:
+    """Up to `count` question ids; random unless the order matters (due reviews, weakest)."""
+    ids = [s.qid for s in candidates]
+    if not keep_order:
+        rng.shuffle(ids)
+    return ids if count is None else ids[:count]
+
+
+def select_practice(
+    statuses: Sequence[QuestionStatus],
+    filt: StudyFilter,
+    count: int,
+    rng: random.Random,
+) -> list[str]:
+    """A practice set: matching questions, never-seen and missed ones first, then the rest."""
+    pool = [s for s in statuses if filt.accepts(s)]
+    rng.shuffle(pool)
+    pool.sort(key=lambda s: 0 if s.missed else (1 if not s.seen else 2))
+    return [s.qid for s in pool[:count]]
+
+
+# -- progress -----------------------------------------------------------------------------------
+def study_streak(days: Iterable[dt.date], today: dt.date) -> int:
+    """Consecutive days with at least one answer, ending today (or yesterday: today's session
+    may not have happened yet)."""
+    have = set(days)
+    day = today if today in have else today - dt.timedelta(days=1)
+    n = 0
+    while day in have:
+        n += 1
+        day -= dt.timedelta(days=1)
+    return n
+
+
+@dataclass(frozen=True)
+class Readiness:
+    level: str  # "not enough data" | "not ready" | "borderline" | "ready"
+    estimate: int | None  # expected scaled score
+    basis: str  # one sentence saying where the estimate comes from
+    weakest: str | None = None
+
+
+@dataclass(frozen=True)
+class ExamScore:
+    scaled: int
+    passing: int
+    full: bool  # a full-length exam (not a custom or short one)
+
+
+@dataclass(frozen=True)
+class NamedAccuracy:
+    name: str
+    percent: float | None
+
+
+@dataclass
+class ReadinessInput:
+    exams: Sequence[ExamScore]  # newest first
+    domains: Sequence[NamedAccuracy] = field(default_factory=tuple)
+    passing: int = 750
+    last_n: int = 3
+
+
+def readiness(data: ReadinessInput) -> Readiness:
+    """Average of the last few full-length exams, against the pass mark with a margin of 50."""
+    full = [e for e in data.exams if e.full][: data.last_n]
+    rated = [d for d in data.domains if d.percent is not None]
+    weakest = min(rated, key=lambda d: d.percent) if rated else None  # type: ignore[arg-type]
+    weak_txt = f", weakest domain {weakest.name} {weakest.percent:.0f}%" if weakest else ""
+    if not full:
+        return Readiness(
+            "not enough data",
+            None,
+            "Sit a full-length exam to get an estimate" + weak_txt + ".",
+            weakest.name if weakest else None,
+        )
+    avg = round(sum(e.scaled for e in full) / len(full))
+    n = len(full)
+    basis = f"Last {n} full exam{'s' if n > 1 else ''} average {avg}{weak_txt}."
+    if avg >= data.passing + 50:
+        level = "ready"
+    elif avg >= data.passing - 25:
+        level = "borderline"
+    else:
+        level = "not ready"
+    return Readiness(level, avg, basis, weakest.name if weakest else None)

@@ -1,0 +1,410 @@
+"""Study data: judged answers (review_log), FSRS cards, question flags and the search index.
+
+Every judged answer — a checked practice answer, or every item of a finished exam — is one
+`review_log` row and moves the question's FSRS card in `reviews`. Cards and flags are keyed by
+(pack_id, question id), so they survive pack updates for questions whose ids remain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from mlcert_desktop.core import study
+from mlcert_desktop.core.study import Grade, QuestionStatus
+from mlcert_desktop.storage.db import utcnow
+
+
+def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.timezone.utc)
+
+
+# -- judged answers and cards -------------------------------------------------------------------
+def record_outcome(
+    db,
+    pack_id: str,
+    qid: str,
+    correct: bool,
+    grade: Grade,
+    *,
+    auto: Grade | None = None,
+    duration_s: float | None = None,
+    attempt_id: int | None = None,
+    position: int | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Log one judged answer and move the question's card. Runs in the caller's transaction."""
+    conn = _conn(db)
+    when = _now(now)
+    row = conn.execute(
+        "SELECT card FROM reviews WHERE pack_id = ? AND qid = ?", [pack_id, qid]
+    ).fetchone()
+    before = row[0] if row else None
+    card, due = study.review(before, grade, when, duration_s)
+    conn.execute(
+        """INSERT INTO reviews VALUES (?, ?, ?, ?) ON CONFLICT(pack_id, qid)
+           DO UPDATE SET card = excluded.card, due = excluded.due""",
+        [pack_id, qid, card, _iso(due)],
+    )
+    cur = conn.execute(
+        """INSERT INTO review_log (pack_id, qid, attempt_id, position, correct, grade,
+               auto_grade, duration_s, reviewed_at, card_before)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            pack_id,
+            qid,
+            attempt_id,
+            position,
+            int(correct),
+            int(grade),
+            int(auto if auto is not None else grade),
+            duration_s,
+            _iso(when),
+            before,
+        ],
+    )
+    return int(cur.lastrowid)
+
+
+def regrade(db: sqlite_utils.Database, log_id: int, grade: Grade) -> None:
+    """The user overrides the grade of an answer: replay that review with the new grade.
+
+    Only the question's latest review can be regraded (a later one was built on it)."""
+    conn = db.conn
+    row = conn.execute(
+        """SELECT pack_id, qid, card_before, reviewed_at, duration_s FROM review_log
+           WHERE id = ?""",
+        [log_id],
+    ).fetchone()
+    if row is None:
+        raise KeyError(log_id)
+    pack_id, qid, before, reviewed_at, duration = row
+    latest = conn.execute(
+        "SELECT max(id) FROM review_log WHERE pack_id = ? AND qid = ?", [pack_id, qid]
+    ).fetchone()[0]
+    if latest != log_id:
+        raise ValueError("only the latest answer to a question can be regraded")
+    card, due = study.review(before, grade, dt.datetime.fromisoformat(reviewed_at), duration)
+    with db.atomic():
+        conn.execute(
+            "UPDATE reviews SET card = ?, due = ? WHERE pack_id = ? AND qid = ?",
+            [card, _iso(due), pack_id, qid],
+        )
+        conn.execute("UPDATE review_log SET grade = ? WHERE id = ?", [int(grade), log_id])
+
+
+def correct_keys(conn: sqlite3.Connection, pack_id: str, qids: Iterable[str]) -> dict:
+    wanted = set(qids)
+    keys: dict[str, set[str]] = {q: set() for q in wanted}
+    for qid, cid in conn.execute(
+        "SELECT qid, cid FROM choices WHERE pack_id = ? AND correct", [pack_id]
+    ):
+        if qid in wanted:
+            keys[qid].add(cid)
+    return keys
+
+
+def record_exam_outcomes(db, attempt_id: int, now: dt.datetime | None = None) -> int:
+    """Judge every not-yet-judged item of a finished exam (unanswered counts as wrong)."""
+    conn = _conn(db)
+    rows = conn.execute(
+        """SELECT position, pack_id, qid, selected FROM attempt_items
+           WHERE attempt_id = ? AND NOT checked ORDER BY position""",
+        [attempt_id],
+    ).fetchall()
+    keys: dict[tuple[str, str], set[str]] = {}
+    for pack_id in {r[1] for r in rows}:
+        for qid, k in correct_keys(conn, pack_id, [r[2] for r in rows if r[1] == pack_id]).items():
+            keys[(pack_id, qid)] = k
+    for position, pack_id, qid, selected in rows:
+        key = keys.get((pack_id, qid))
+        correct = bool(key) and set(json.loads(selected)) == key
+        grade = study.auto_grade(correct, None)
+        record_outcome(
+            conn, pack_id, qid, correct, grade, attempt_id=attempt_id, position=position, now=now
+        )
+    conn.execute("UPDATE attempt_items SET checked = 1 WHERE attempt_id = ?", [attempt_id])
+    return len(rows)
+
+
+def backfill_exam_outcomes(conn: sqlite3.Connection) -> None:
+    """Migration helper: judge the exams finished before study mode existed, oldest first."""
+    for attempt_id, finished_at in conn.execute(
+        """SELECT id, coalesce(finished_at, started_at) FROM attempts
+           WHERE state = 'finished' AND mode = 'exam' ORDER BY finished_at, id"""
+    ).fetchall():
+        when = dt.datetime.fromisoformat(finished_at)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        record_exam_outcomes(conn, attempt_id, when)
+
+
+# -- practice -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckedItem:
+    position: int
+    log_id: int | None
+    correct: bool
+    grade: Grade
+    auto_grade: Grade
+    time_spent_s: float
+
+
+def check_answer(
+    db: sqlite_utils.Database,
+    attempt_id: int,
+    position: int,
+    selected: Iterable[str],
+    *,
+    correct: bool,
+    time_spent_s: float,
+    time_used: float,
+    budget_s: float = study.DEFAULT_BUDGET_S,
+    now: dt.datetime | None = None,
+) -> CheckedItem:
+    """A practice answer is submitted: save it, judge it and schedule its next review, in one
+    transaction."""
+    grade = study.auto_grade(correct, time_spent_s, budget_s)
+    with db.atomic():
+        row = db.execute(
+            """SELECT pack_id, qid, checked FROM attempt_items
+               WHERE attempt_id = ? AND position = ?""",
+            [attempt_id, position],
+        ).fetchone()
+        if row is None:
+            raise KeyError(position)
+        if row[2]:
+            raise ValueError("this answer has already been checked")
+        db.execute(
+            """UPDATE attempt_items SET selected = ?, answered_at = ?, checked = 1,
+                   time_spent_s = ? WHERE attempt_id = ? AND position = ?""",
+            [json.dumps(sorted(selected)), utcnow(), time_spent_s, attempt_id, position],
+        )
+        log_id = record_outcome(
+            db,
+            row[0],
+            row[1],
+            correct,
+            grade,
+            duration_s=time_spent_s,
+            attempt_id=attempt_id,
+            position=position,
+            now=now,
+        )
+        db.execute(
+            """UPDATE attempts SET time_used_s = ?, position = ?
+               WHERE id = ? AND state = 'in_progress'""",
+            [time_used, position, attempt_id],
+        )
+    return CheckedItem(position, log_id, correct, grade, grade, time_spent_s)
+
+
+def save_time_spent(db: sqlite_utils.Database, attempt_id: int, position: int, s: float) -> None:
+    with db.atomic():
+        db.execute(
+            "UPDATE attempt_items SET time_spent_s = ? WHERE attempt_id = ? AND position = ?",
+            [s, attempt_id, position],
+        )
+
+
+def practice_state(db: sqlite_utils.Database, attempt_id: int) -> dict[int, CheckedItem]:
+    """The checked items of a practice attempt, with their grades (for resuming)."""
+    out = {}
+    for position, checked, spent, log_id, correct, grade, auto in db.execute(
+        """SELECT i.position, i.checked, i.time_spent_s, l.id, l.correct, l.grade, l.auto_grade
+           FROM attempt_items i LEFT JOIN review_log l
+             ON l.id = (SELECT max(id) FROM review_log
+                        WHERE attempt_id = i.attempt_id AND position = i.position)
+           WHERE i.attempt_id = ? ORDER BY i.position""",
+        [attempt_id],
+    ):
+        if checked and log_id is not None:
+            out[position] = CheckedItem(
+                position, log_id, bool(correct), Grade(grade), Grade(auto), spent
+            )
+    return out
+
+
+def time_spent(db: sqlite_utils.Database, attempt_id: int) -> dict[int, float]:
+    return dict(
+        db.execute(
+            "SELECT position, time_spent_s FROM attempt_items WHERE attempt_id = ?", [attempt_id]
+        ).fetchall()
+    )
+
+
+# -- flags --------------------------------------------------------------------------------------
+def set_flag(db, pack_id: str, qid: str, flagged: bool) -> None:
+    conn = _conn(db)
+    if flagged:
+        conn.execute(
+            "INSERT OR IGNORE INTO question_flags VALUES (?, ?, ?)", [pack_id, qid, utcnow()]
+        )
+    else:
+        conn.execute("DELETE FROM question_flags WHERE pack_id = ? AND qid = ?", [pack_id, qid])
+
+
+def flagged_ids(db, pack_id: str) -> set[str]:
+    return {
+        r[0]
+        for r in _conn(db).execute("SELECT qid FROM question_flags WHERE pack_id = ?", [pack_id])
+    }
+
+
+# -- what the study screens show ----------------------------------------------------------------
+def statuses(db: sqlite_utils.Database, pack_id: str) -> list[QuestionStatus]:
+    """Every active question of a pack with its study history."""
+    rows = db.execute(
+        """SELECT q.qid, q.domain, q.task, q.services,
+                  coalesce(l.n, 0), coalesce(l.r, 0),
+                  (SELECT correct FROM review_log x WHERE x.pack_id = q.pack_id
+                     AND x.qid = q.qid ORDER BY x.id DESC LIMIT 1),
+                  f.qid IS NOT NULL, r.due
+           FROM questions q
+           LEFT JOIN (SELECT qid, count(*) AS n, sum(correct) AS r FROM review_log
+                      WHERE pack_id = ? GROUP BY qid) l ON l.qid = q.qid
+           LEFT JOIN question_flags f ON f.pack_id = q.pack_id AND f.qid = q.qid
+           LEFT JOIN reviews r ON r.pack_id = q.pack_id AND r.qid = q.qid
+           WHERE q.pack_id = ? AND q.active ORDER BY q.seq""",
+        [pack_id, pack_id],
+    ).fetchall()
+    return [
+        QuestionStatus(
+            qid=qid,
+            domain=domain,
+            task=task,
+            services=tuple(json.loads(services)),
+            answered=n,
+            right=r,
+            last_correct=None if last is None else bool(last),
+            flagged=bool(flagged),
+            due=None if due is None else dt.datetime.fromisoformat(due),
+        )
+        for qid, domain, task, services, n, r, last, flagged, due in rows
+    ]
+
+
+def due_count(
+    db: sqlite_utils.Database, pack_id: str | None = None, now: dt.datetime | None = None
+) -> int:
+    sql = """SELECT count(*) FROM reviews r JOIN questions q
+               ON q.pack_id = r.pack_id AND q.qid = r.qid AND q.active WHERE r.due <= ?"""
+    params: list = [_iso(_now(now))]
+    if pack_id is not None:
+        sql += " AND r.pack_id = ?"
+        params.append(pack_id)
+    return db.execute(sql, params).fetchone()[0]
+
+
+def answer_dates(db: sqlite_utils.Database) -> list[dt.date]:
+    """The local dates on which the user answered anything (for the streak)."""
+    days = set()
+    for (at,) in db.execute("SELECT DISTINCT substr(reviewed_at, 1, 13) FROM review_log"):
+        stamp = dt.datetime.fromisoformat(at + ":00:00+00:00")
+        days.add(stamp.astimezone().date())
+    return sorted(days)
+
+
+@dataclass(frozen=True)
+class DayStats:
+    day: dt.date
+    domain: int
+    right: int
+    answered: int
+    seconds: float  # time spent on the answers that have a duration
+    timed: int  # how many of them have a duration
+
+
+def daily_stats(db: sqlite_utils.Database, pack_id: str) -> list[DayStats]:
+    """Judged answers per local day and domain (for the progress charts)."""
+    acc: dict[tuple[dt.date, int], list[float]] = {}
+    for at, domain, correct, duration in db.execute(
+        """SELECT l.reviewed_at, q.domain, l.correct, l.duration_s FROM review_log l
+           JOIN questions q ON q.pack_id = l.pack_id AND q.qid = l.qid
+           WHERE l.pack_id = ? ORDER BY l.id""",
+        [pack_id],
+    ):
+        day = dt.datetime.fromisoformat(at).astimezone().date()
+        a = acc.setdefault((day, domain), [0, 0, 0.0, 0])
+        a[0] += correct
+        a[1] += 1
+        if duration is not None:
+            a[2] += duration
+            a[3] += 1
+    return [
+        DayStats(day, domain, int(a[0]), int(a[1]), a[2], int(a[3]))
+        for (day, domain), a in sorted(acc.items())
+    ]
+
+
+# -- full-text search ---------------------------------------------------------------------------
+def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
+    """(Re)build a pack's search index if the pack changed since it was built. Done when the
+    browser first searches, not at import, so importing stays fast."""
+    stamp = db.execute("SELECT imported_at FROM packs WHERE pack_id = ?", [pack_id]).fetchone()
+    if stamp is None:
+        return
+    built = db.execute(
+        "SELECT imported_at FROM question_fts_state WHERE pack_id = ?", [pack_id]
+    ).fetchone()
+    if built is not None and built[0] == stamp[0]:
+        return
+    with db.atomic():
+        db.execute("DELETE FROM question_fts WHERE pack_id = ?", [pack_id])
+        db.execute(
+            """INSERT INTO question_fts (stem, choices, explanation, pack_id, qid)
+               SELECT q.stem,
+                      (SELECT group_concat(c.text || ' ' || c.why, ' ') FROM choices c
+                       WHERE c.pack_id = q.pack_id AND c.qid = q.qid),
+                      q.explanation, q.pack_id, q.qid
+               FROM questions q WHERE q.pack_id = ? AND q.active""",
+            [pack_id],
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp[0]]
+        )
+
+
+def fts_query(text: str) -> str | None:
+    """User words -> an FTS5 query: every word must match (prefix match on each), and no
+    character the user types can be taken as FTS syntax."""
+    words = [w.replace('"', "") for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def search(db: sqlite_utils.Database, pack_id: str, text: str) -> list[str]:
+    """Question ids matching `text` in stem, options, distractor notes or explanation, best
+    match first. Empty text: every active question in pack order."""
+    query = fts_query(text)
+    if query is None:
+        return [
+            r[0]
+            for r in db.execute(
+                "SELECT qid FROM questions WHERE pack_id = ? AND active ORDER BY seq", [pack_id]
+            )
+        ]
+    ensure_search_index(db, pack_id)
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT qid FROM question_fts WHERE question_fts MATCH ? AND pack_id = ?
+               ORDER BY bm25(question_fts)""",
+            [query, pack_id],
+        )
+    ]
