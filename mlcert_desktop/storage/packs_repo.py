@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring_ascii as _encode_str
 
 import sqlite_utils
 
@@ -114,6 +115,16 @@ def write_pack(
         )
 
 
+def _json_strs(items: tuple[str, ...]) -> str:
+    """json.dumps(list(items)) for a tuple of strings, without building an encoder each time
+    (that was a third of the time spent writing a 10,000-question pack)."""
+    if not items:
+        return "[]"
+    if all(type(s) is str for s in items):
+        return "[" + ", ".join(map(_encode_str, items)) + "]"
+    return json.dumps(list(items))
+
+
 def _question_rows(pack_id: str, questions: Iterable[Question], start: int = 0):
     for seq, q in enumerate(questions, start):
         yield (
@@ -126,10 +137,10 @@ def _question_rows(pack_id: str, questions: Iterable[Question], start: int = 0):
             q.select,
             q.stem,
             q.explanation,
-            json.dumps(list(q.references)),
+            _json_strs(q.references),
             q.difficulty,
-            json.dumps(list(q.services)),
-            json.dumps(list(q.tags)),
+            _json_strs(q.services),
+            _json_strs(q.tags),
             q.practice_exam,
         )
 

@@ -1,0 +1,118 @@
+"""The fast validation path accepts exactly what the checked path accepts, with the same result,
+and strict JSON's depth and duplicate-key checks keep their exact limits."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from mlcert_desktop.packs import format as fmt
+from mlcert_desktop.packs.errors import PackFormatError
+from tests import factory
+
+BAD_VALUES = [None, True, 1, 1.5, "", "x", " ", [], ["x"], [1], {}, {"a": 1}, -1, 0, 2, 9]
+QUESTION_KEYS = [
+    "id",
+    "domain",
+    "task",
+    "type",
+    "select",
+    "stem",
+    "choices",
+    "explanation",
+    "references",
+    "difficulty",
+    "services",
+    "tags",
+    "practice_exam",
+]
+CHOICE_KEYS = ["id", "text", "correct", "why"]
+
+
+def _questions() -> list[dict]:
+    src = factory.source(10)
+    return [fmt.question_to_json(q) for q in src.questions]
+
+
+def _mutations():
+    for qi in (0, 4):  # a single- and a multiple-answer question
+        for key in QUESTION_KEYS:
+            yield qi, key, None, "drop"
+            for v in BAD_VALUES:
+                yield qi, key, None, v
+        for key in CHOICE_KEYS:
+            yield qi, "choices", key, "drop"
+            for v in BAD_VALUES:
+                yield qi, "choices", key, v
+
+
+def _checked(data, manifest):
+    """The reference: the checked path only."""
+    c = fmt._Check(fmt.QUESTIONS)
+    domain_ids = {d["id"] for d in manifest["domains"]}
+    seen: set[str] = set()
+    return [
+        fmt._question(c, q, f"$[{i}]", manifest["pack_id"], domain_ids, seen)
+        for i, q in enumerate(data)
+    ]
+
+
+def _outcome(fn, data, manifest):
+    try:
+        return fn(data, manifest)
+    except PackFormatError as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("mutation", list(_mutations()), ids=str)
+def test_fast_path_agrees_with_checked_path(mutation):
+    qi, key, choice_key, value = mutation
+    data = _questions()
+    manifest = factory.manifest()
+    target = data[qi] if choice_key is None else data[qi]["choices"][1]
+    k = key if choice_key is None else choice_key
+    if value == "drop":
+        target.pop(k, None)
+    else:
+        target[k] = copy.deepcopy(value)
+    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+
+
+def test_fast_path_agrees_on_duplicate_ids_and_valid_packs():
+    manifest = factory.manifest()
+    data = _questions()
+    assert fmt.validate_questions(data, manifest) == _checked(data, manifest)
+    data[3]["id"] = data[1]["id"]
+    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+
+
+def _nested(levels: int, inner: str) -> bytes:
+    return ("[" * levels + inner + "]" * levels).encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        (_nested(16, "1"), True),  # the scalar sits at level 16
+        (_nested(17, ""), True),  # the innermost (empty) list sits at level 16
+        (_nested(17, "1"), False),
+        (_nested(18, ""), False),
+        (b'{"a": ' + _nested(16, "") + b"}", True),
+        (b'{"a": ' + _nested(16, "0") + b"}", False),
+        (b'[1, {"a": [[{"b": 2}]]}, "x"]', True),
+    ],
+)
+def test_depth_limit_is_exact(text, ok):
+    if ok:
+        assert fmt.strict_json(text, "t.json") == json.loads(text)
+    else:
+        with pytest.raises(PackFormatError, match="nested deeper than 16"):
+            fmt.strict_json(text, "t.json")
+
+
+def test_duplicate_keys_are_named():
+    with pytest.raises(PackFormatError, match="duplicate key 'b'"):
+        fmt.strict_json(b'{"a": 1, "b": 2, "c": {"d": 1}, "b": 3}', "t.json")
+    assert fmt.strict_json(b'{"a": {"a": 1}}', "t.json") == {"a": {"a": 1}}
