@@ -10,8 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "mlcert-desktop"
 DB_FILENAME = "mlcert.sqlite3"
 
@@ -40,6 +38,8 @@ def bundled_packs() -> list[Path]:
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only when no --data-dir is given
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 

@@ -25,9 +25,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
 from mlcert_desktop.packs.errors import PackSignatureError, UntrustedKeyError
 
 SIG_ALG = b"Ed"  # keys, and legacy signatures over the raw data
@@ -49,6 +46,13 @@ _SEC_LEN = _SEC_HEADER_LEN + _KEY_ID_LEN + _SK_LEN + _CHK_LEN  # 158
 _SIG_STRUCT_LEN = 2 + _KEY_ID_LEN + _SIG_LEN  # 74
 _NEW_KEY_HINT = "Create an unencrypted key with `mlcert-pack keygen` or `minisign -G -W`."
 _FRESH_COPY = "Get a fresh copy from the pack's author."
+
+
+def _ed25519():
+    """The cryptography classes, imported on first use: most app starts never verify."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    return ed25519
 
 
 def key_id_hex(raw: bytes) -> str:
@@ -159,7 +163,7 @@ class SecretKey:
 
     @classmethod
     def generate(cls) -> SecretKey:
-        private = Ed25519PrivateKey.generate()
+        private = _ed25519().Ed25519PrivateKey.generate()
         public = private.public_key().public_bytes_raw()
         return cls(
             key_id=secrets.token_bytes(_KEY_ID_LEN), secret=private.private_bytes_raw() + public
@@ -200,7 +204,8 @@ class SecretKey:
 
 def _check_keypair(secret: bytes) -> None:
     """The stored public half must match the seed, or signatures would never verify."""
-    derived = Ed25519PrivateKey.from_private_bytes(secret[:32]).public_key().public_bytes_raw()
+    private = _ed25519().Ed25519PrivateKey.from_private_bytes(secret[:32])
+    derived = private.public_key().public_bytes_raw()
     if derived != secret[32:]:
         raise PackSignatureError(
             f"This secret key is damaged (inconsistent key pair). {_NEW_KEY_HINT}"
@@ -242,7 +247,7 @@ def sign(
         raise ValueError("the trusted comment must not contain control characters")
     if len(untrusted_comment.encode("utf-8")) > MAX_UNTRUSTED_COMMENT_BYTES:
         raise ValueError("the untrusted comment is too long")
-    private = Ed25519PrivateKey.from_private_bytes(key.secret[:32])
+    private = _ed25519().Ed25519PrivateKey.from_private_bytes(key.secret[:32])
     signature = private.sign(hashlib.blake2b(data, digest_size=64).digest())
     global_signature = private.sign(signature + trusted_comment.encode("utf-8"))
     sig_struct = base64.b64encode(SIG_ALG_HASHED + key.key_id + signature).decode("ascii")
@@ -300,8 +305,10 @@ def _parse_signature(signature_text: str | bytes) -> _ParsedSignature:
 
 
 def _verifies(public: bytes, signature: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+        _ed25519().Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True

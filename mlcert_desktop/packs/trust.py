@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from mlcert_desktop import paths
 from mlcert_desktop.packs.errors import PackSignatureError
 from mlcert_desktop.packs.signing import PublicKey
-from mlcert_desktop.storage.db import utcnow
+from mlcert_desktop.storage.db import Database, utcnow
 
 
 @dataclass(frozen=True)
@@ -27,16 +25,16 @@ def bundled_keys() -> list[TrustedKey]:
     ]
 
 
-def user_keys(db: sqlite_utils.Database) -> list[TrustedKey]:
+def user_keys(db: Database) -> list[TrustedKey]:
     rows = db.execute("SELECT public_key, comment FROM trusted_keys ORDER BY added_at").fetchall()
     return [TrustedKey(PublicKey.from_base64(pk), name, False) for pk, name in rows]
 
 
-def all_keys(db: sqlite_utils.Database | None) -> list[TrustedKey]:
+def all_keys(db: Database | None) -> list[TrustedKey]:
     return bundled_keys() + (user_keys(db) if db is not None else [])
 
 
-def add_user_key(db: sqlite_utils.Database, key: PublicKey, name: str) -> None:
+def add_user_key(db: Database, key: PublicKey, name: str) -> None:
     if any(k.key.key_id == key.key_id for k in bundled_keys()):
         raise PackSignatureError(f"Key {key.key_id_hex} is already trusted as a bundled key.")
     with db.atomic():
@@ -48,6 +46,6 @@ def add_user_key(db: sqlite_utils.Database, key: PublicKey, name: str) -> None:
         )
 
 
-def remove_user_key(db: sqlite_utils.Database, key_id_hex: str) -> None:
+def remove_user_key(db: Database, key_id_hex: str) -> None:
     with db.atomic():
         db.execute("DELETE FROM trusted_keys WHERE key_id = ?", [key_id_hex])

@@ -2,22 +2,112 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
+import secrets
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from mlcert_desktop.storage.migrations import MIGRATIONS
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 BACKUPS_KEPT = 5
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
+
+
+class Database:
+    """The part of sqlite_utils.Database the app uses every day, on an autocommit connection.
+
+    Importing sqlite-utils (with click, pluggy, dateutil) and loading its plugins took about a
+    quarter of the app's start-up, so execute(), query(), atomic() and close() are done here
+    with sqlite-utils' semantics, and everything else (db["table"], db.table(), enable_fts(),
+    ...) goes to a real sqlite_utils.Database on the same connection, created on first use.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._full: sqlite_utils.Database | None = None
+
+    def full(self) -> sqlite_utils.Database:
+        """The full sqlite_utils.Database on this connection."""
+        if self._full is None:
+            import sqlite_utils
+
+            self._full = sqlite_utils.Database(self.conn)
+        return self._full
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.full(), name)
+
+    def __getitem__(self, table: str):
+        return self.full()[table]
+
+    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
+        # In autocommit mode a statement outside atomic() commits by itself, as in sqlite-utils.
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params=None) -> Iterator[dict]:
+        if not _SELECT.match(sql):  # sqlite-utils guards other statements with a savepoint
+            return self.full().query(sql, params)
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        if len(set(keys)) != len(keys):
+            from sqlite_utils.utils import dedupe_keys
+
+            keys = dedupe_keys(keys)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction; nested blocks use savepoints (as Database.atomic)."""
+        if self.conn.in_transaction:
+            savepoint = f"sqlite_utils_{secrets.token_hex(16)}"
+            self.conn.execute(f"SAVEPOINT {savepoint};")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint};")
+                    self.conn.execute(f"RELEASE SAVEPOINT {savepoint};")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {savepoint};")
+        else:
+            self.conn.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.rollback()
+                    raise
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 @dataclass
 class OpenedDatabase:
-    db: sqlite_utils.Database
+    db: Database
     path: Path
     # Set when the file was unreadable and was moved aside; the UI tells the user.
     moved_aside: Path | None = None
@@ -27,10 +117,11 @@ def utcnow() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+def connect(path: Path | str) -> Database:
     """A connection in autocommit mode; writes are grouped with db.atomic()."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        conn.execute("PRAGMA recursive_triggers = ON")  # as Database sets it
         conn.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -41,7 +132,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     except sqlite3.DatabaseError:
         conn.close()  # so a corrupt file can be moved aside (Windows locks open files)
         raise
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 def open_database(path: Path) -> OpenedDatabase:
@@ -66,7 +157,19 @@ def open_database(path: Path) -> OpenedDatabase:
     return OpenedDatabase(db, path, moved)
 
 
-def _check(db: sqlite_utils.Database) -> None:
+def get_setting(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return None if row is None else row[0]
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO settings VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        [key, value],
+    )
+
+
+def _check(db: Database) -> None:
     row = db.execute("PRAGMA quick_check").fetchone()
     if row is None or row[0] != "ok":
         raise sqlite3.DatabaseError(f"integrity check failed: {row}")
@@ -76,14 +179,14 @@ def _stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+def applied_migrations(db: Database) -> list[str]:
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
+def migrate(db: Database, path: Path | None = None) -> list[str]:
     """Apply pending migrations in order, each in its own transaction; back up first."""
     done = set(applied_migrations(db))
     pending = [(n, f) for n, f in MIGRATIONS if n not in done]
@@ -96,7 +199,7 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
     return [n for n, _ in pending]
 
 
-def backup(db: sqlite_utils.Database, folder: Path, reason: str) -> Path:
+def backup(db: Database, folder: Path, reason: str) -> Path:
     """A consistent copy via SQLite's online backup API; keeps the newest few."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")

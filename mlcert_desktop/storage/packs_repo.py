@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring_ascii as _encode_str
 
-import sqlite_utils
-
 from mlcert_desktop.core.models import (
     Choice,
     Domain,
@@ -18,7 +16,7 @@ from mlcert_desktop.core.models import (
     PracticeExam,
     Question,
 )
-from mlcert_desktop.storage.db import utcnow
+from mlcert_desktop.storage.db import Database, utcnow
 
 PROGRESS_CHUNK = 500  # questions written between two progress reports
 
@@ -34,18 +32,18 @@ _UPSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, ty
                  tags=excluded.tags, practice_exam=excluded.practice_exam, active=1"""
 
 
-def ratchet_version(db: sqlite_utils.Database, pack_id: str) -> int | None:
+def ratchet_version(db: Database, pack_id: str) -> int | None:
     row = db.execute("SELECT version FROM pack_ratchet WHERE pack_id = ?", [pack_id]).fetchone()
     return None if row is None else int(row[0])
 
 
-def installed_version(db: sqlite_utils.Database, pack_id: str) -> int | None:
+def installed_version(db: Database, pack_id: str) -> int | None:
     row = db.execute("SELECT version FROM packs WHERE pack_id = ?", [pack_id]).fetchone()
     return None if row is None else int(row[0])
 
 
 def write_pack(
-    db: sqlite_utils.Database,
+    db: Database,
     manifest: Mapping,
     questions: Sequence[Question],
     media: Mapping[str, bytes],
@@ -160,7 +158,7 @@ def blueprint_from_manifest(manifest: Mapping) -> ExamBlueprint:
     )
 
 
-def list_packs(db: sqlite_utils.Database) -> list[PackInfo]:
+def list_packs(db: Database) -> list[PackInfo]:
     rows = db.execute(
         """SELECT p.pack_id, p.version, p.key_id, p.imported_at, p.manifest,
                   (SELECT count(*) FROM questions q WHERE q.pack_id = p.pack_id AND q.active)
@@ -169,7 +167,7 @@ def list_packs(db: sqlite_utils.Database) -> list[PackInfo]:
     return [_pack_info(*r) for r in rows]
 
 
-def get_pack(db: sqlite_utils.Database, pack_id: str) -> PackInfo | None:
+def get_pack(db: Database, pack_id: str) -> PackInfo | None:
     return next((p for p in list_packs(db) if p.pack_id == pack_id), None)
 
 
@@ -197,7 +195,7 @@ def _pack_info(pack_id, version, key_id, imported_at, manifest_json, count) -> P
 
 
 def load_questions(
-    db: sqlite_utils.Database,
+    db: Database,
     pack_id: str,
     qids: Iterable[str] | None = None,
     *,
@@ -240,5 +238,5 @@ def load_questions(
     return out
 
 
-def question_count(db: sqlite_utils.Database) -> int:
+def question_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM questions WHERE active").fetchone()[0]

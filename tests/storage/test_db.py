@@ -150,3 +150,44 @@ def test_backups_in_the_same_second_keep_the_newest(fresh_db, tmp_path, monkeypa
     made = [backup(fresh_db, folder, reason="before-import") for _ in range(11)]
     assert made[-1].exists()
     assert set(folder.glob("mlcert-*.sqlite3")) == set(made[-BACKUPS_KEPT:])
+
+
+# -- the sqlite-utils subset (storage.db.Database) ------------------------------------------------
+@pytest.fixture
+def small(tmp_path):
+    db = open_database(tmp_path / "t.sqlite3").db
+    db.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+    yield db
+    db.close()
+
+
+def test_atomic_commits_and_rolls_back_with_nested_savepoints(small):
+    with small.atomic():
+        small.execute("INSERT INTO t VALUES (1, 'x')")
+        with pytest.raises(RuntimeError), small.atomic():
+            small.execute("INSERT INTO t VALUES (2, 'y')")
+            raise RuntimeError
+        with small.atomic():
+            small.execute("INSERT INTO t VALUES (3, 'z')")
+    assert [r[0] for r in small.execute("SELECT a FROM t ORDER BY a")] == [1, 3]
+    with pytest.raises(RuntimeError), small.atomic():
+        small.execute("INSERT INTO t VALUES (4, 'w')")
+        raise RuntimeError
+    assert not small.conn.in_transaction
+    assert small.execute("SELECT count(*) FROM t").fetchone()[0] == 2
+
+
+def test_query_returns_dicts_and_dedupes_keys(small):
+    small.execute("INSERT INTO t VALUES (1, 'x')")
+    assert list(small.query("SELECT * FROM t")) == [{"a": 1, "b": "x"}]
+    assert list(small.query(" select a, a FROM t WHERE b = ?", ["x"])) == [{"a": 1, "a_2": 1}]
+    with pytest.raises(ValueError):
+        list(small.query("DELETE FROM t"))  # sqlite-utils refuses statements without rows
+    assert small.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+def test_everything_else_comes_from_sqlite_utils(small):
+    small["t"].insert({"a": 5, "b": "v"})
+    assert small.table_names()[-1] == "t"
+    assert small.full().execute("SELECT max(a) FROM t").fetchone()[0] == 5
+    assert small.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
