@@ -163,6 +163,16 @@ def _touch(db, attempt_id: int, time_used: float, position: int | None) -> None:
         )
 
 
+def set_scored(db: sqlite_utils.Database, attempt_id: int, positions) -> None:
+    """Only these items count (a practice session counts the answers that were checked)."""
+    with db.atomic():
+        db.execute(
+            """UPDATE attempt_items SET scored = position IN (SELECT value FROM json_each(?))
+               WHERE attempt_id = ?""",
+            [json.dumps(sorted(positions)), attempt_id],
+        )
+
+
 def finish_attempt(
     db: sqlite_utils.Database, attempt_id: int, report: dict, time_used: float
 ) -> None:

@@ -373,9 +373,7 @@ def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
                FROM questions q WHERE q.pack_id = ? AND q.active""",
             [pack_id],
         )
-        db.execute(
-            "INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp[0]]
-        )
+        db.execute("INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp[0]])
 
 
 def fts_query(text: str) -> str | None:
@@ -408,3 +406,25 @@ def search(db: sqlite_utils.Database, pack_id: str, text: str) -> list[str]:
             [query, pack_id],
         )
     ]
+
+
+def question_rows(
+    db: sqlite_utils.Database, pack_id: str, stem_chars: int = 400
+) -> list[tuple[str, str, int, str]]:
+    """(qid, type, select count, the stem's first `stem_chars` characters) of every active
+    question in pack order: what the browser's table needs, without options or explanations."""
+    return [
+        (qid, qtype, int(select), stem)
+        for qid, qtype, select, stem in db.execute(
+            """SELECT qid, type, select_count, substr(stem, 1, ?) FROM questions
+               WHERE pack_id = ? AND active ORDER BY seq""",
+            [stem_chars, pack_id],
+        )
+    ]
+
+
+def card_due(db: sqlite_utils.Database, pack_id: str, qid: str) -> dt.datetime | None:
+    row = db.execute(
+        "SELECT due FROM reviews WHERE pack_id = ? AND qid = ?", [pack_id, qid]
+    ).fetchone()
+    return None if row is None else dt.datetime.fromisoformat(row[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -10,15 +11,19 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from mlcert_desktop import __version__
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
-from mlcert_desktop.storage import attempts_repo
+from mlcert_desktop.core.study import Drill
+from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.exam_controller import ExamController
 from mlcert_desktop.ui.pack_import import PackImportFlow
+from mlcert_desktop.ui.practice_controller import PracticeController, drill_question_ids
 from mlcert_desktop.ui.screens.exam import ExamScreen
 from mlcert_desktop.ui.screens.history import HistoryScreen
 from mlcert_desktop.ui.screens.home import HomeScreen
 from mlcert_desktop.ui.screens.packs import PacksScreen
+from mlcert_desktop.ui.screens.practice import PracticeScreen
+from mlcert_desktop.ui.screens.practice_setup import PracticeDialog
 from mlcert_desktop.ui.screens.results import ResultsScreen
 from mlcert_desktop.ui.screens.review import ReviewScreen
 
@@ -36,6 +41,9 @@ class MainWindow(QMainWindow):
         self.controller: ExamController | None = None
         self.exam_screen: ExamScreen | None = None
         self.review_screen: ReviewScreen | None = None
+        self.practice_screen: PracticeScreen | None = None
+        self.browser = None  # created when first shown
+        self.progress = None
 
         self.home = HomeScreen(ctx)
         self.results = ResultsScreen(ctx)
@@ -44,6 +52,8 @@ class MainWindow(QMainWindow):
         for w in (self.home, self.results, self.history, self.packs):
             self.stack.addWidget(w)
         self.home.startExam.connect(self.start_exam)
+        self.home.studyRequested.connect(self.study)
+        self.results.drillRequested.connect(self._drill_from_results)
         self.home.resumeExam.connect(self.resume_exam)
         self.home.discardExam.connect(self.discard_exam)
         self.home.historyRequested.connect(self.show_history)
@@ -77,6 +87,24 @@ class MainWindow(QMainWindow):
         home = QAction("H&ome", self, shortcut=QKeySequence("Ctrl+Shift+H"))
         home.triggered.connect(self.show_home)
         view.addAction(home)
+        study = self.menuBar().addMenu("&Study")
+        for text, what, keys in (
+            ("&Practice…", "practice", "Ctrl+P"),
+            ("&Due today", Drill.DUE.value, "Ctrl+D"),
+            ("&Missed questions", Drill.MISSED.value, "Ctrl+M"),
+            ("&Flagged questions", Drill.FLAGGED.value, ""),
+            ("&Never seen", Drill.UNSEEN.value, ""),
+            ("&Weakest domain", Drill.WEAKEST.value, ""),
+            (None, None, None),
+            ("&Browse questions", "browse", "Ctrl+B"),
+            ("P&rogress", "progress", "Ctrl+G"),
+        ):
+            if text is None:
+                study.addSeparator()
+                continue
+            act = QAction(text, self, shortcut=QKeySequence(keys))
+            act.triggered.connect(lambda _=False, w=what: self._study_menu(w))
+            study.addAction(act)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About", self)
         about.triggered.connect(
@@ -92,7 +120,12 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------------------
     @property
     def in_exam(self) -> bool:
+        """An exam or a practice session is on screen (menus and other screens wait)."""
         return self.controller is not None and not self.controller.session.finished
+
+    @property
+    def in_practice(self) -> bool:
+        return self.in_exam and isinstance(self.controller, PracticeController)
 
     def show_home(self) -> None:
         if self.in_exam:
@@ -166,7 +199,133 @@ class MainWindow(QMainWindow):
         self._enter_exam(controller)
 
     def resume_exam(self, attempt_id: int) -> None:
-        self._enter_exam(ExamController.resume(self.ctx, attempt_id))
+        row = attempts_repo.get_attempt(self.ctx.db, attempt_id)
+        if row is not None and row.mode == "practice":
+            self._enter_practice(PracticeController.resume(self.ctx, attempt_id))
+        else:
+            self._enter_exam(ExamController.resume(self.ctx, attempt_id))
+
+    # -- study -------------------------------------------------------------------------------
+    def study(self, pack: PackInfo, what: str) -> None:
+        """A study action from the home screen: practice, a drill, the browser, progress."""
+        if self.in_exam:
+            return
+        if what == "practice":
+            dlg = PracticeDialog(pack, study_repo.statuses(self.ctx.db, pack.pack_id), self)
+            if dlg.exec() == PracticeDialog.DialogCode.Accepted:
+                qids = dlg.question_ids(random.Random(self.ctx.exam_seed))
+                self.start_practice(pack, qids, f"{pack.exam_code} practice", dlg.time_minutes())
+        elif what == "browse":
+            self.show_browser(pack.pack_id)
+        elif what == "progress":
+            self.show_progress(pack.pack_id)
+        else:
+            self.start_drill(pack.pack_id, what)
+
+    def show_browser(self, pack_id: str | None = None) -> None:
+        if self.in_exam:
+            return
+        if self.browser is None:
+            from mlcert_desktop.ui.screens.browser import BrowserScreen
+
+            self.browser = BrowserScreen(self.ctx)
+            self.browser.homeRequested.connect(self.show_home)
+            self.browser.practiceRequested.connect(self._practise_from_browser)
+            self.stack.addWidget(self.browser)
+        self.browser.refresh()
+        self.stack.setCurrentWidget(self.browser)
+
+    def _practise_from_browser(self, pack_id: str, qids: list) -> None:
+        pack = packs_repo.get_pack(self.ctx.db, pack_id)
+        if pack is not None:
+            n = len(qids)
+            title = f"{pack.exam_code} — {n} question{'s' if n != 1 else ''} from the browser"
+            self.start_practice(pack, qids, title)
+
+    def show_progress(self, pack_id: str | None = None) -> None:
+        if self.in_exam:
+            return
+        if self.progress is None:
+            from mlcert_desktop.ui.screens.progress import ProgressScreen
+
+            self.progress = ProgressScreen(self.ctx)
+            self.progress.homeRequested.connect(self.show_home)
+            self.progress.drillRequested.connect(self.start_drill)
+            self.stack.addWidget(self.progress)
+        self.progress.refresh()
+        self.stack.setCurrentWidget(self.progress)
+
+    def _study_menu(self, what: str) -> None:
+        """The Study menu acts on the first installed pack (the home screen has one row each)."""
+        packs = packs_repo.list_packs(self.ctx.db)
+        if packs:
+            self.study(packs[0], what)
+
+    def start_drill(self, pack_id: str, drill_name: str) -> None:
+        pack = packs_repo.get_pack(self.ctx.db, pack_id)
+        if pack is None:
+            return
+        drill = Drill(drill_name)
+        qids = drill_question_ids(self.ctx, pack, drill)
+        if not qids:
+            dialogs.info(self, drill.title, f"There are no questions in “{drill.title}” yet.")
+            return
+        self.start_practice(pack, qids, f"{pack.exam_code} — {drill.title}")
+
+    def _drill_from_results(self, pack_id: str, qids: list, title: str) -> None:
+        pack = packs_repo.get_pack(self.ctx.db, pack_id)
+        if pack is not None:
+            self.start_practice(pack, qids, title)
+
+    def start_practice(
+        self, pack: PackInfo, qids: list[str], title: str, minutes: int | None = None
+    ) -> None:
+        if self.in_exam:
+            return
+        try:
+            controller = PracticeController.start_practice(self.ctx, pack, qids, title, minutes)
+        except ValueError as e:
+            dialogs.error(self, "Cannot start practice", str(e))
+            return
+        self._enter_practice(controller)
+
+    def _enter_practice(self, controller: PracticeController) -> None:
+        self._drop_exam_screens()
+        self.controller = controller
+        controller.setParent(self)
+        self.practice_screen = PracticeScreen()
+        self.stack.addWidget(self.practice_screen)
+        self.practice_screen.attach(controller)
+        self.practice_screen.pauseRequested.connect(self.pause_practice)
+        self.practice_screen.finishRequested.connect(self.finish_practice)
+        controller.finished.connect(self._on_finished)
+        self.stack.setCurrentWidget(self.practice_screen)
+        controller.start()
+        self.practice_screen.setFocus()
+
+    def pause_practice(self) -> None:
+        """Stop the clock and go home; Resume practice on the home screen picks it up."""
+        if not self.in_practice:
+            return
+        self.controller.suspend()
+        self._drop_exam_screens()
+        self.controller = None
+        self.show_home()
+
+    def finish_practice(self) -> None:
+        c = self.controller
+        if not self.in_practice:
+            return
+        left = len(c.session) - c.checked_count
+        if left and not dialogs.confirm(
+            self,
+            "Finish practice?",
+            f"{left} question{'s are' if left != 1 else ' is'} not checked yet; "
+            "they will not count. Finish anyway?",
+            "Finish",
+        ):
+            return
+        c.finish()
 
     def discard_exam(self, attempt_id: int) -> None:
         if dialogs.confirm(
@@ -223,11 +382,11 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def _drop_exam_screens(self) -> None:
-        for w in (self.exam_screen, self.review_screen):
+        for w in (self.exam_screen, self.review_screen, self.practice_screen):
             if w is not None:
                 self.stack.removeWidget(w)
                 w.deleteLater()
-        self.exam_screen = self.review_screen = None
+        self.exam_screen = self.review_screen = self.practice_screen = None
 
     def leave_exam(self) -> bool:
         """Ask, then stop the clock and go home; the exam stays resumable."""
@@ -249,7 +408,9 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.in_exam:
+        if self.in_practice:
+            self.controller.suspend()  # nothing to confirm: practice resumes where it was
+        elif self.in_exam:
             if not dialogs.confirm(
                 self,
                 "Quit during the exam?",

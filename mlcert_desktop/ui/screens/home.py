@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -21,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
-from mlcert_desktop.storage import attempts_repo, packs_repo
+from mlcert_desktop.core.study import Drill, QuestionStatus, drill_candidates
+from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.widgets.timer_label import format_seconds
 
@@ -85,8 +88,9 @@ class CustomExamDialog(QDialog):
 
 class PackCard(QFrame):
     startRequested = Signal(object, object)  # PackInfo, ExamBlueprint | None (None: custom)
+    studyRequested = Signal(object, str)  # PackInfo, "practice" | "browse" | "progress" | Drill
 
-    def __init__(self, pack: PackInfo, parent=None) -> None:
+    def __init__(self, pack: PackInfo, statuses: list[QuestionStatus], parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("packCard")
         bp = pack.blueprint
@@ -140,10 +144,52 @@ class PackCard(QFrame):
         buttons.addWidget(custom)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addLayout(self._study_row(pack, statuses))
+
+    def _study_row(self, pack: PackInfo, statuses: list[QuestionStatus]) -> QHBoxLayout:
+        """Study: practice, the drills with their sizes, the browser and progress."""
+        now = dt.datetime.now(dt.timezone.utc)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Study:", objectName="sectionTitle"))
+
+        def add(text: str, what: str, tip: str, enabled: bool = True, role: str = "") -> None:
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.setEnabled(enabled)
+            b.setProperty("role", role)
+            b.setObjectName(f"study-{what}")
+            b.clicked.connect(lambda: self.studyRequested.emit(pack, what))
+            row.addWidget(b)
+
+        def size(drill: Drill) -> int:
+            return len(drill_candidates(drill, statuses, now))
+
+        due = size(Drill.DUE)
+        add(
+            f"Due today ({due})",
+            Drill.DUE.value,
+            "Spaced-repetition reviews that are due now",
+            due > 0,
+            "primary" if due else "",
+        )
+        add("Practice…", "practice", "Practice with immediate feedback and explanations")
+        for drill, tip in (
+            (Drill.MISSED, "Answered wrong, and not answered right since"),
+            (Drill.FLAGGED, "Questions you flagged, in exams or practice"),
+            (Drill.UNSEEN, "Questions you have never answered"),
+        ):
+            n = size(drill)
+            add(f"{drill.title} ({n})", drill.value, tip, n > 0)
+        add(Drill.WEAKEST.title, Drill.WEAKEST.value, "Your lowest-accuracy domain", bool(statuses))
+        row.addStretch(1)
+        add("Browse questions", "browse", "Search and filter every question (Ctrl+F)")
+        add("Progress", "progress", "Charts, readiness estimate and study streak")
+        return row
 
 
 class HomeScreen(QWidget):
     startExam = Signal(object, object)  # PackInfo, ExamBlueprint
+    studyRequested = Signal(object, str)  # PackInfo, what (see PackCard)
     resumeExam = Signal(int)
     discardExam = Signal(int)
     historyRequested = Signal()
@@ -186,8 +232,9 @@ class HomeScreen(QWidget):
         inner.setContentsMargins(32, 24, 32, 24)
         inner.setSpacing(16)
         intro = QLabel(
-            "Choose an exam to sit. It runs full screen with a countdown, just like "
-            "the proctored exam; your answers are saved as you go.",
+            "Sit a full exam — full screen with a countdown, like the proctored one — or "
+            "study: practise with instant feedback, drill what you missed, and review what "
+            "is due. Every answer is saved as you give it.",
             objectName="muted",
         )
         intro.setWordWrap(True)
@@ -213,12 +260,14 @@ class HomeScreen(QWidget):
                 w.deleteLater()
         packs = packs_repo.list_packs(self.ctx.db)
         for p in packs:
-            card = PackCard(p)
+            card = PackCard(p, study_repo.statuses(self.ctx.db, p.pack_id))
             card.startRequested.connect(self._start)
+            card.studyRequested.connect(self.studyRequested)
             self.cards.addWidget(card)
         if not packs:
             self.cards.addWidget(QLabel("No question packs are installed.", objectName="muted"))
-        pending = attempts_repo.in_progress(self.ctx.db)
+        pending = attempts_repo.in_progress(self.ctx.db, "exam")
+        pending += attempts_repo.in_progress(self.ctx.db, "practice")
         self.resume_box.setVisible(bool(pending))
         if pending:
             a = pending[0]
@@ -227,10 +276,12 @@ class HomeScreen(QWidget):
                 if a.time_limit_s
                 else "untimed"
             )
+            what = "exam" if a.mode == "exam" else "practice session"
             self.resume_text.setText(
-                f"<b>You have an unfinished exam:</b> {a.title}, question {a.position + 1} of "
-                f"{a.question_count}, {left}. Every answer you gave is saved."
+                f"<b>You have an unfinished {what}:</b> {html.escape(a.title)}, question "
+                f"{a.position + 1} of {a.question_count}, {left}. Every answer you gave is saved."
             )
+            self.resume_btn.setText("Resume exam" if a.mode == "exam" else "Resume practice")
             self._resume_id = a.id
 
     def _start(self, pack: PackInfo, blueprint: ExamBlueprint | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlcert_desktop.core.models import Choice, Question
 from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.storage.attempts_repo import AttemptRow
@@ -46,6 +48,37 @@ class SafeBrowser(QTextBrowser):
             QDesktopServices.openUrl(url)
 
 
+def answer_html(q: Question, choices: Sequence[Choice], selected: Collection[str] = ()) -> str:
+    """The options in the given order (the correct ones marked, the user's `selected` ones
+    noted), why each distractor is wrong, the explanation and the references."""
+    rows = []
+    for n, c in enumerate(choices):
+        mine = c.id in selected
+        mark = "✔" if c.correct else ("✘" if mine else "")
+        style = (
+            "color:#1d7a3a; font-weight:bold" if c.correct else ("color:#b3261e" if mine else "")
+        )
+        you = " <i>(your answer)</i>" if mine else ""
+        why = (
+            f"<br><span style='color:#5f6b7a'>{inline(c.why)}</span>"
+            if c.why and not c.correct
+            else ""
+        )
+        rows.append(
+            f"<tr><td width='24'>{mark}</td><td style='{style}'>{LETTERS[n]}. "
+            f"{inline(c.text)}{you}{why}</td></tr>"
+        )
+    parts = [f"<table cellspacing='4'>{''.join(rows)}</table>"]
+    if q.explanation:
+        parts.append(f"<p><b>Explanation.</b></p>{to_html(q.explanation)}")
+    if q.references:
+        links = "<br>".join(
+            f"<a href='{html.escape(u)}'>{html.escape(u)}</a>" for u in q.references
+        )
+        parts.append(f"<p><b>References</b> (open in your browser when online)<br>{links}</p>")
+    return "".join(parts)
+
+
 def review_html(items: list[SessionItem], which: str = "all") -> str:
     parts = []
     for i, it in enumerate(items):
@@ -63,33 +96,7 @@ def review_html(items: list[SessionItem], which: str = "all") -> str:
             f"<span style='color:#5f6b7a; font-weight:normal'> · Domain {q.domain}, task "
             f"{html.escape(q.task)}{extra}{flag}</span></h3>{to_html(q.stem)}"
         )
-        rows = []
-        for n, c in enumerate(it.ordered_choices()):
-            mine = c.id in it.selected
-            mark = "✔" if c.correct else ("✘" if mine else "")
-            style = (
-                "color:#1d7a3a; font-weight:bold"
-                if c.correct
-                else ("color:#b3261e" if mine else "")
-            )
-            you = " <i>(your answer)</i>" if mine else ""
-            why = (
-                f"<br><span style='color:#5f6b7a'>{inline(c.why)}</span>"
-                if c.why and not c.correct
-                else ""
-            )
-            rows.append(
-                f"<tr><td width='24'>{mark}</td><td style='{style}'>{LETTERS[n]}. "
-                f"{inline(c.text)}{you}{why}</td></tr>"
-            )
-        parts.append(f"<table cellspacing='4'>{''.join(rows)}</table>")
-        if q.explanation:
-            parts.append(f"<p><b>Explanation.</b></p>{to_html(q.explanation)}")
-        if q.references:
-            links = "<br>".join(
-                f"<a href='{html.escape(u)}'>{html.escape(u)}</a>" for u in q.references
-            )
-            parts.append(f"<p><b>References</b> (open in your browser when online)<br>{links}</p>")
+        parts.append(answer_html(q, it.ordered_choices(), it.selected))
         parts.append("<hr>")
     if not parts:
         return "<p>No questions match this filter.</p>"
@@ -98,6 +105,7 @@ def review_html(items: list[SessionItem], which: str = "all") -> str:
 
 class ResultsScreen(QWidget):
     homeRequested = Signal()
+    drillRequested = Signal(str, list, str)  # pack_id, question ids, title
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
@@ -111,6 +119,13 @@ class ResultsScreen(QWidget):
         top_l.setContentsMargins(20, 10, 20, 10)
         self.title = QLabel(objectName="examTitle")
         top_l.addWidget(self.title, 1)
+        self.drill_btn = QPushButton("Practise the questions I missed")
+        self.drill_btn.setProperty("role", "primary")
+        self.drill_btn.setToolTip(
+            "Start a practice session with every question you got wrong or left unanswered"
+        )
+        self.drill_btn.clicked.connect(self._drill_missed)
+        top_l.addWidget(self.drill_btn)
         home = QPushButton("Home")
         home.clicked.connect(self.homeRequested.emit)
         top_l.addWidget(home)
@@ -174,7 +189,44 @@ class ResultsScreen(QWidget):
             f"Time used {format_seconds(a.time_used_s)}{limit}."
         )
         self._render_domains(rep.get("domains", []))
+        missed = len(self.missed_ids())
+        self.drill_btn.setVisible(missed > 0)
+        self.drill_btn.setText(
+            f"Practise the {missed} question{'s' if missed != 1 else ''} I missed"
+        )
+        if a.mode == "practice":
+            self._practice_summary(a)
         self._render_review()
+
+    def _practice_summary(self, a: AttemptRow) -> None:
+        """A practice session has no pass mark: say how many checked answers were right."""
+        checked = [it for it in self.items if it.scored]
+        right = sum(1 for it in checked if it.correct)
+        self.verdict.setText("PRACTICE")
+        self.verdict.setProperty("passed", right == len(checked) and bool(checked))
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+        pct = f" ({round(100 * right / len(checked))}%)" if checked else ""
+        self.score.setText(
+            f"<span style='font-size:20pt; font-weight:600'>{right} of {len(checked)}</span>"
+            f" answers right{pct} · {len(self.items)} questions in this session · "
+            f"time {format_seconds(a.time_used_s)}"
+        )
+
+    def missed_ids(self) -> list[str]:
+        """Wrong or unanswered, unscored items too (the candidate cannot tell them apart);
+        in a practice session, the wrong ones among the checked answers."""
+        exam = self.attempt is not None and self.attempt.mode == "exam"
+        return list(
+            dict.fromkeys(
+                it.question.id for it in self.items if (exam or it.scored) and not it.correct
+            )
+        )
+
+    def _drill_missed(self) -> None:
+        a = self.attempt
+        if a is not None and self.missed_ids():
+            self.drillRequested.emit(a.pack_id, self.missed_ids(), f"Missed in: {a.title}")
 
     def _render_domains(self, domains: list[dict]) -> None:
         while self.domains_box.count():
