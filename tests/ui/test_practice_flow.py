@@ -148,7 +148,7 @@ def test_missed_drill_from_home_after_an_exam(qtbot, window):
     with qtbot.waitSignal(c.finished, timeout=2000):
         c.finish()  # nothing answered: every question is missed
     window.show_home()
-    btn = _button(window.home, "Missed questions (5)")
+    btn = _button(window.home, "Missed (5)")
     assert btn.isEnabled()
     qtbot.mouseClick(btn, Qt.MouseButton.LeftButton)
     assert window.practice_screen is not None and len(window.controller.session) == 5

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -146,45 +147,58 @@ class PackCard(QFrame):
         layout.addLayout(buttons)
         layout.addLayout(self._study_row(pack, statuses))
 
-    def _study_row(self, pack: PackInfo, statuses: list[QuestionStatus]) -> QHBoxLayout:
-        """Study: practice, the drills with their sizes, the browser and progress."""
+    def _study_row(self, pack: PackInfo, statuses: list[QuestionStatus]) -> QGridLayout:
+        """Study: practice, due reviews, the drills with their sizes, the browser, progress."""
         now = dt.datetime.now(dt.timezone.utc)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Study:", objectName="sectionTitle"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.addWidget(QLabel("Study:", objectName="sectionTitle"), 0, 0)
+        grid.addWidget(QLabel("Drills:", objectName="sectionTitle"), 1, 0)
+        rows = [QHBoxLayout(), QHBoxLayout()]
+        for r, row in enumerate(rows):
+            grid.addLayout(row, r, 1)
+            row.setSpacing(8)
 
-        def add(text: str, what: str, tip: str, enabled: bool = True, role: str = "") -> None:
+        def add(row: int, text: str, what: str, tip: str, on=True, role: str = "") -> None:
             b = QPushButton(text)
             b.setToolTip(tip)
-            b.setEnabled(enabled)
+            b.setEnabled(on)
             b.setProperty("role", role)
-            b.setObjectName(f"study-{what}")
             b.clicked.connect(lambda: self.studyRequested.emit(pack, what))
-            row.addWidget(b)
+            rows[row].addWidget(b)
 
         def size(drill: Drill) -> int:
             return len(drill_candidates(drill, statuses, now))
 
         due = size(Drill.DUE)
         add(
+            0,
             f"Due today ({due})",
             Drill.DUE.value,
-            "Spaced-repetition reviews that are due now",
+            "Spaced-repetition reviews due now",
             due > 0,
             "primary" if due else "",
         )
-        add("Practice…", "practice", "Practice with immediate feedback and explanations")
-        for drill, tip in (
-            (Drill.MISSED, "Answered wrong, and not answered right since"),
-            (Drill.FLAGGED, "Questions you flagged, in exams or practice"),
-            (Drill.UNSEEN, "Questions you have never answered"),
+        add(0, "Practice…", "practice", "Practice with immediate feedback and explanations")
+        add(0, "Browse questions", "browse", "Search and filter every question")
+        add(0, "Progress", "progress", "Charts, readiness estimate and study streak")
+        for drill, label, tip in (
+            (Drill.MISSED, "Missed", "Answered wrong, and not answered right since"),
+            (Drill.FLAGGED, "Flagged", "Questions you flagged, in exams or practice"),
+            (Drill.UNSEEN, "Never seen", "Questions you have never answered"),
         ):
             n = size(drill)
-            add(f"{drill.title} ({n})", drill.value, tip, n > 0)
-        add(Drill.WEAKEST.title, Drill.WEAKEST.value, "Your lowest-accuracy domain", bool(statuses))
-        row.addStretch(1)
-        add("Browse questions", "browse", "Search and filter every question (Ctrl+F)")
-        add("Progress", "progress", "Charts, readiness estimate and study streak")
-        return row
+            add(1, f"{label} ({n})", drill.value, tip, n > 0)
+        add(
+            1,
+            Drill.WEAKEST.title,
+            Drill.WEAKEST.value,
+            "Your lowest-accuracy domain",
+            bool(statuses),
+        )
+        for row in rows:
+            row.addStretch(1)
+        return grid
 
 
 class HomeScreen(QWidget):

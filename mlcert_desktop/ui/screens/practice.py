@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -23,8 +22,9 @@ from mlcert_desktop.core.models import ItemType
 from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.core.study import Grade
 from mlcert_desktop.storage.study_repo import CheckedItem
-from mlcert_desktop.ui.markdown import inline, to_html
+from mlcert_desktop.ui.markdown import to_html
 from mlcert_desktop.ui.practice_controller import PracticeController
+from mlcert_desktop.ui.screens.results import answer_html
 from mlcert_desktop.ui.widgets.choice_list import LETTERS, ChoiceList
 from mlcert_desktop.ui.widgets.timer_label import TimerLabel
 
@@ -46,25 +46,8 @@ def feedback_html(item: SessionItem, checked: CheckedItem) -> str:
         head = f"<span style='color:#1d7a3a'>✔ Correct.</span> The answer is {key}."
     else:
         head = f"<span style='color:#b3261e'>✘ Not quite.</span> The answer is {key}."
-    rows = []
-    for c in item.ordered_choices():
-        mine = " <i>(your answer)</i>" if c.id in item.selected else ""
-        if c.correct:
-            note = "<span style='color:#1d7a3a'>✔ right</span>"
-        else:
-            note = "<span style='color:#b3261e'>✘ wrong</span>"
-            if c.why:
-                note += f" — {inline(c.why)}"
-        rows.append(f"<p style='margin:4px 0'><b>{letters[c.id]}.</b> {note}{mine}</p>")
-    parts = [f"<p style='font-size:13pt; font-weight:600'>{head}</p>", "".join(rows)]
-    if q.explanation:
-        parts.append(f"<p><b>Explanation.</b></p>{to_html(q.explanation)}")
-    if q.references:
-        links = "<br>".join(
-            f"<a href='{html.escape(u)}'>{html.escape(u)}</a>" for u in q.references
-        )
-        parts.append(f"<p><b>References</b> (open in your browser when online)<br>{links}</p>")
-    return "".join(parts)
+    head = f"<p style='font-size:13pt; font-weight:600'>{head}</p>"
+    return head + answer_html(q, item.ordered_choices(), item.selected)
 
 
 class PracticeScreen(QWidget):
@@ -260,15 +243,16 @@ class PracticeScreen(QWidget):
     def _on_checked(self, position: int) -> None:
         if position == self.controller.session.position:
             self._render_checked()
+            # Bring the verdict into view once the layout has room for it.
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.feedback, 0, 120))
 
     def _render_checked(self) -> None:
         c = self.controller
         s = c.session
         pos = s.position
         done = c.checked_items.get(pos)
-        self.counter.setText(
-            f"Question {pos + 1} of {len(s)} · {c.right_count} of {c.checked_count} right"
-        )
+        score = f" · {c.right_count} of {c.checked_count} right" if c.checked_count else ""
+        self.counter.setText(f"Question {pos + 1} of {len(s)}{score}")
         self.choices.setEnabled(done is None)
         self.check_btn.setText("Check answer (Enter)" if done is None else "Next question (Enter)")
         self.check_btn.setEnabled(done is None or pos + 1 < len(s))
