@@ -252,7 +252,10 @@ class MainWindow(QMainWindow):
             self.progress.homeRequested.connect(self.show_home)
             self.progress.drillRequested.connect(self.start_drill)
             self.stack.addWidget(self.progress)
-        self.progress.refresh()
+        if pack_id is not None:
+            self.progress.set_pack(pack_id)
+        else:
+            self.progress.refresh()
         self.stack.setCurrentWidget(self.progress)
 
     def _study_menu(self, what: str) -> None:

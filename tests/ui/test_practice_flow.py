@@ -38,6 +38,9 @@ def five_question_dialog(monkeypatch):
 
 def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_question_dialog):
     home = window.home
+    window.show_progress(factory.PACK_ID)
+    assert window.progress.accuracy_chart.is_empty()
+    window.show_home()
     qtbot.mouseClick(_button(home, "Practice…"), Qt.MouseButton.LeftButton)
     c = window.controller
     screen = window.practice_screen
@@ -121,7 +124,15 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
     assert study_repo.due_count(ctx.db, factory.PACK_ID, later) == 5
 
+    # The progress charts now hold the practice answers.
+    w2.show_progress(factory.PACK_ID)
+    assert w2.stack.currentWidget() is w2.progress
+    assert not w2.progress.accuracy_chart.is_empty()
+    assert not w2.progress.pace_chart.is_empty()
+    w2.show_home()
+
     # One click from the results: practise what was missed.
+    w2.show_results(attempt_id)
     qtbot.mouseClick(w2.results.drill_btn, Qt.MouseButton.LeftButton)
     assert [it.question.id for it in w2.controller.session.items] == [wrong_qid]
     w2.close()
