@@ -1,5 +1,6 @@
-"""Child process for the crash test: starts a real exam on the bundled pack, answers a few
-questions, prints what it did as one JSON line, then keeps running until it is killed."""
+"""Child process for the crash tests: starts a real exam (or, with "practice", a practice
+session) on the bundled pack, answers a few questions, prints what it did as one JSON line,
+then keeps running until it is killed."""
 
 from __future__ import annotations
 
@@ -28,7 +29,40 @@ def main() -> None:
     window = MainWindow(AppContext(db, data), fullscreen_exams=False)
     window.show()
     pack = packs_repo.list_packs(db)[0]
-    window.start_exam(pack, pack.blueprint)
+    if sys.argv[2:] == ["practice"]:
+        practise(window, pack)
+    else:
+        window.start_exam(pack, pack.blueprint)
+        sit(window)
+    app.exec()
+
+
+def practise(window, pack) -> None:
+    from mlcert_desktop.core.study import Grade
+
+    window.start_drill(pack.pack_id, "unseen")
+    c = window.controller
+    for pos in range(2):
+        c.choose_index(pos)
+        c.check()
+        if pos == 1:
+            c.regrade(Grade.EASY)
+        c.next()
+    c.choose_index(0)  # chosen, not checked yet
+    print(
+        json.dumps(
+            {
+                "attempt": c.attempt_id,
+                "position": c.session.position,
+                "checked": {p: [x.correct, int(x.grade)] for p, x in c.checked_items.items()},
+                "answers": [sorted(it.selected) for it in c.session.items],
+            }
+        ),
+        flush=True,
+    )
+
+
+def sit(window) -> None:
     c = window.controller
     c.choose_index(1)
     c.set_flag(True)
@@ -50,7 +84,6 @@ def main() -> None:
         ),
         flush=True,
     )
-    app.exec()
 
 
 main()

@@ -65,11 +65,9 @@ def test_help_describes_the_options():
     assert "--data-dir" in proc.stdout and "--smoke-test" in proc.stdout
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_exam_survives_kill_9_and_resumes_where_it_was(tmp_path, qtbot):
-    data = tmp_path / "data"
+def _run_child_and_kill(data, *args) -> dict:
     with subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "e2e" / "exam_child.py"), str(data)],
+        [sys.executable, str(ROOT / "tests" / "e2e" / "exam_child.py"), str(data), *args],
         cwd=ROOT,
         env=ENV,
         stdout=subprocess.PIPE,
@@ -82,8 +80,34 @@ def test_exam_survives_kill_9_and_resumes_where_it_was(tmp_path, qtbot):
             os.kill(child.pid, signal.SIGKILL)
             child.wait(timeout=30)
         assert line, child.stderr.read()
-        before = json.loads(line)
     assert child.returncode == -signal.SIGKILL
+    return json.loads(line)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_practice_survives_kill_9_with_every_checked_answer_and_grade(tmp_path, qtbot):
+    data = tmp_path / "data"
+    before = _run_child_and_kill(data, "practice")
+    from mlcert_desktop.ui.context import AppContext
+    from mlcert_desktop.ui.practice_controller import PracticeController
+
+    db = open_database(paths.db_path(data)).db
+    try:
+        assert [a.id for a in attempts_repo.in_progress(db, "practice")] == [before["attempt"]]
+        c = PracticeController.resume(AppContext(db, data), before["attempt"])
+        assert c.session.position == before["position"] == 2
+        got = {str(p): [x.correct, int(x.grade)] for p, x in c.checked_items.items()}
+        assert got == before["checked"] and got["1"][1] == 4  # the Easy override survived
+        assert [sorted(it.selected) for it in c.session.items] == before["answers"]
+        assert len(before["answers"][2]) == 1  # the unchecked choice was saved too
+    finally:
+        db.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_exam_survives_kill_9_and_resumes_where_it_was(tmp_path, qtbot):
+    data = tmp_path / "data"
+    before = _run_child_and_kill(data)
 
     from mlcert_desktop.ui.context import AppContext
     from mlcert_desktop.ui.exam_controller import ExamController
