@@ -35,20 +35,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    # Qt is imported only now, so --help and --version answer at once.
-    from PySide6.QtCore import QLockFile
-    from PySide6.QtWidgets import QApplication
-
+    # Everything is imported only now, so --help and --version answer at once. The modules
+    # without Qt come first: once PySide6 is loaded it reads the source of every module
+    # imported after it (looking for `from __feature__ import ...`), which costs start-up time.
     from mlcert_desktop.packs import importer
     from mlcert_desktop.packs.errors import PackError
-    from mlcert_desktop.storage import packs_repo
+    from mlcert_desktop.storage import attempts_repo, packs_repo  # noqa: F401 - see above
     from mlcert_desktop.storage.db import open_database
-    from mlcert_desktop.ui import dialogs
-    from mlcert_desktop.ui.context import AppContext
-    from mlcert_desktop.ui.main_window import MainWindow
-    from mlcert_desktop.ui.theme import apply_theme
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from PySide6.QtCore import QLockFile  # isort: skip
+    from PySide6.QtWidgets import QApplication  # isort: skip
+
+    from mlcert_desktop.ui import dialogs  # isort: skip
+    from mlcert_desktop.ui.context import AppContext  # isort: skip
+    from mlcert_desktop.ui.main_window import MainWindow  # isort: skip
+    from mlcert_desktop.ui.theme import apply_theme, create_application  # isort: skip
+
+    app = QApplication.instance() or create_application(sys.argv[:1])
     app.setApplicationName("mlcert-desktop")
     app.setApplicationVersion(__version__)
     apply_theme(app)
