@@ -29,27 +29,48 @@ class ChoiceRow(QWidget):
     def __init__(self, index: int, choice: Choice, multiple: bool, parent=None) -> None:
         super().__init__(parent)
         self.choice_id = choice.id
+        self.multiple: bool | None = None
+        self._selected = False
         self.setObjectName("choiceRow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.button: QAbstractButton = QCheckBox() if multiple else QRadioButton()
-        self.button.setAutoExclusive(False)  # the session decides what is selected
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.button.setAccessibleName(f"Option {LETTERS[index]}")
-        self.button.clicked.connect(lambda: self.clicked.emit(self.choice_id))
-        letter = QLabel(f"{LETTERS[index]}.")
-        letter.setObjectName("choiceLetter")
-        self.label = QLabel(inline(choice.text))
+        self.letter = QLabel()
+        self.letter.setObjectName("choiceLetter")
+        self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)  # from our escaping subset only
         self.label.setWordWrap(True)
         self.label.setObjectName("choiceText")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 8, 10, 8)
-        row.setSpacing(10)
-        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(letter, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.label, 1)
+        # Both indicators exist; the question type decides which one is shown.
+        self.radio = QRadioButton()
+        self.check = QCheckBox()
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(10, 8, 10, 8)
+        self._row.setSpacing(10)
+        for b in (self.radio, self.check):
+            b.setAutoExclusive(False)  # the session decides what is selected
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda: self.clicked.emit(self.choice_id))
+            b.hide()
+            self._row.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
+        self.button: QAbstractButton = self.radio
+        self._row.addWidget(self.letter, 0, Qt.AlignmentFlag.AlignTop)
+        self._row.addWidget(self.label, 1)
+        self.set_choice(index, choice, multiple)
+
+    def set_choice(self, index: int, choice: Choice, multiple: bool) -> None:
+        """Show another option in this row (rows are reused from question to question)."""
+        self.choice_id = choice.id
+        multiple = bool(multiple)
+        if multiple != self.multiple:
+            self.button.hide()
+            self.button = self.check if multiple else self.radio
+            self.button.setChecked(self._selected)
+            self.button.show()
+            self.multiple = multiple
+        self.button.setAccessibleName(f"Option {LETTERS[index]}")
+        self.letter.setText(f"{LETTERS[index]}.")
+        self.label.setText(inline(choice.text))
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -58,12 +79,18 @@ class ChoiceRow(QWidget):
 
     def set_checked(self, checked: bool) -> None:
         self.button.setChecked(checked)
+        if checked == self._selected and self.property("selected") is not None:
+            return  # re-polishing an unchanged row is what made moving between questions slow
+        self._selected = checked
         self.setProperty("selected", checked)
         self.style().unpolish(self)
         self.style().polish(self)
 
 
 class ChoiceList(QWidget):
+    """The options of the current question. Rows are kept and refilled when the question
+    changes: building and style-sheet-polishing new widgets took most of each move."""
+
     choiceClicked = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -71,19 +98,37 @@ class ChoiceList(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
-        self.rows: list[ChoiceRow] = []
+        self.rows: list[ChoiceRow] = []  # the rows in use, in display order
+        self._pool: list[ChoiceRow] = []  # every row made so far; those past len(rows) hidden
 
     def set_choices(self, choices: list[Choice], multiple: bool, selected) -> None:
-        for row in self.rows:
-            row.setParent(None)
-            row.deleteLater()
-        self.rows = []
+        # Showing or hiding a child of a visible widget is handled at once (layout, enter/leave
+        # checks); while the list itself is hidden it is only a flag, so when indicators or
+        # rows must change, hide the list and show it again once.
+        changes = len(choices) != len(self.rows) or any(
+            row.multiple != bool(multiple) for row in self._pool[: len(choices)]
+        )
+        was_visible = changes and not self.isHidden()
+        if was_visible:
+            self.hide()
         for i, c in enumerate(choices):
-            row = ChoiceRow(i, c, multiple, self)
-            row.clicked.connect(self.choiceClicked)
-            self._layout.addWidget(row)
-            self.rows.append(row)
+            if i < len(self._pool):
+                self._pool[i].set_choice(i, c, multiple)
+            else:
+                row = ChoiceRow(i, c, multiple, self)
+                row.clicked.connect(self.choiceClicked)
+                self._layout.addWidget(row)
+                self._pool.append(row)
+        self.rows = self._pool[: len(choices)]
+        for row in self.rows:
+            if row.isHidden():
+                row.show()
+        for row in self._pool[len(choices) :]:
+            if not row.isHidden():
+                row.hide()
         self.set_selected(selected)
+        if was_visible:
+            self.show()
 
     def set_selected(self, selected) -> None:
         for row in self.rows:

@@ -30,12 +30,14 @@ class Navigator(QWidget):
         outer.addLayout(self._grid)
         outer.addStretch(1)
         self.buttons: list[QPushButton] = []
+        self._states: list[tuple | None] = []  # what each button shows, kept on the Python side
 
     def set_session(self, session: ExamSession) -> None:
         for b in self.buttons:
             b.setParent(None)
             b.deleteLater()
         self.buttons = []
+        self._states: list[tuple | None] = [None] * len(session)
         for i in range(len(session)):
             b = QPushButton(str(i + 1))
             b.setObjectName("navButton")
@@ -47,12 +49,13 @@ class Navigator(QWidget):
         self.refresh(session)
 
     def refresh(self, session: ExamSession) -> None:
+        states = self._states
         for i, (b, item) in enumerate(zip(self.buttons, session.items, strict=False)):
             answered = item.state is ItemState.ANSWERED
             state = (answered, item.flagged, i == session.position)
-            if b.property("state") == state:
+            if states[i] == state:
                 continue  # re-polishing 65 buttons on every move is what makes it slow
-            b.setProperty("state", state)
+            states[i] = state
             b.setText(f"{i + 1}{' ⚑' if item.flagged else ''}")
             b.setProperty("answered", answered)
             b.setProperty("current", i == session.position)
