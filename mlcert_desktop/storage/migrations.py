@@ -158,9 +158,9 @@ def _study(conn: sqlite3.Connection) -> None:
             stem, choices, explanation, pack_id UNINDEXED, qid UNINDEXED,
             tokenize = 'porter unicode61'
         );
-        CREATE TABLE question_fts_state (     -- which pack version the search index holds
+        CREATE TABLE question_fts_state (     -- which install of a pack the index holds
             pack_id TEXT PRIMARY KEY,
-            imported_at TEXT NOT NULL
+            built_for TEXT NOT NULL           -- "<pack version>@<imported_at>"
         );
         INSERT OR IGNORE INTO question_flags
             SELECT i.pack_id, i.qid, coalesce(a.finished_at, a.started_at)

@@ -354,13 +354,18 @@ def daily_stats(db: sqlite_utils.Database, pack_id: str) -> list[DayStats]:
 def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
     """(Re)build a pack's search index if the pack changed since it was built. Done when the
     browser first searches, not at import, so importing stays fast."""
-    stamp = db.execute("SELECT imported_at FROM packs WHERE pack_id = ?", [pack_id]).fetchone()
-    if stamp is None:
-        return
-    built = db.execute(
-        "SELECT imported_at FROM question_fts_state WHERE pack_id = ?", [pack_id]
+    # The version too: an update installed within the same second as the last import has the
+    # same imported_at (a pack version is never installed twice, the ratchet sees to that).
+    row = db.execute(
+        "SELECT version || '@' || imported_at FROM packs WHERE pack_id = ?", [pack_id]
     ).fetchone()
-    if built is not None and built[0] == stamp[0]:
+    if row is None:
+        return
+    stamp = row[0]
+    built = db.execute(
+        "SELECT built_for FROM question_fts_state WHERE pack_id = ?", [pack_id]
+    ).fetchone()
+    if built is not None and built[0] == stamp:
         return
     with db.atomic():
         db.execute("DELETE FROM question_fts WHERE pack_id = ?", [pack_id])
@@ -373,14 +378,16 @@ def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
                FROM questions q WHERE q.pack_id = ? AND q.active""",
             [pack_id],
         )
-        db.execute("INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp[0]])
+        db.execute("INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp])
 
 
 def fts_query(text: str) -> str | None:
     """User words -> an FTS5 query: every word must match (prefix match on each), and no
     character the user types can be taken as FTS syntax."""
     words = [w.replace('"', "") for w in text.split()]
-    words = [w for w in words if w]
+    # A word with no letter or digit ("*", "-", "(") has no token to match: it would turn the
+    # whole query into one that matches nothing.
+    words = [w for w in words if any(ch.isalnum() for ch in w)]
     if not words:
         return None
     return " ".join(f'"{w}"*' for w in words)

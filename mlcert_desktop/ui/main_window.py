@@ -232,7 +232,10 @@ class MainWindow(QMainWindow):
             self.browser.homeRequested.connect(self.show_home)
             self.browser.practiceRequested.connect(self._practise_from_browser)
             self.stack.addWidget(self.browser)
-        self.browser.refresh()
+        if pack_id is not None:
+            self.browser.set_pack(pack_id)
+        else:
+            self.browser.refresh()
         self.stack.setCurrentWidget(self.browser)
 
     def _practise_from_browser(self, pack_id: str, qids: list) -> None:
