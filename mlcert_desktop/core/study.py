@@ -8,14 +8,13 @@ storage can keep it per question id, across pack updates.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Protocol
-
-from fsrs import Card, Rating, Scheduler
 
 from mlcert_desktop.core.models import Domain
 
@@ -71,17 +70,24 @@ def auto_grade(correct: bool, seconds: float | None, budget_s: float = DEFAULT_B
     return Grade.GOOD
 
 
-_SCHEDULER = Scheduler(enable_fuzzing=False)  # deterministic: the same answers, the same plan
+@functools.cache
+def _scheduler():
+    """fsrs is imported when the first review is scheduled, not at start-up."""
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=False)  # deterministic: the same answers, the same plan
 
 
 def review(
     card_json: str | None, grade: Grade, when: dt.datetime, duration_s: float | None = None
 ) -> tuple[str, dt.datetime]:
     """Apply one review to a card's state (None: a new card). Returns the new state and due."""
+    from fsrs import Card, Rating
+
     when = when.astimezone(dt.timezone.utc)
     card = Card.from_json(card_json) if card_json else Card(card_id=1, due=when)
     ms = None if duration_s is None else int(duration_s * 1000)
-    card, _log = _SCHEDULER.review_card(card, Rating(int(grade)), when, ms)
+    card, _log = _scheduler().review_card(card, Rating(int(grade)), when, ms)
     return card.to_json(), card.due
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from mlcert_desktop.core.models import Domain, ExamBlueprint
 from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.storage import study_repo
 from mlcert_desktop.storage.db import utcnow
 from mlcert_desktop.storage.packs_repo import load_questions
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from mlcert_desktop.core import study
 from mlcert_desktop.core.study import Grade, QuestionStatus
 from mlcert_desktop.storage.db import utcnow
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from mlcert_desktop import __version__
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
@@ -15,17 +17,25 @@ from mlcert_desktop.core.study import Drill
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
-from mlcert_desktop.ui.exam_controller import ExamController
-from mlcert_desktop.ui.pack_import import PackImportFlow
-from mlcert_desktop.ui.practice_controller import PracticeController, drill_question_ids
-from mlcert_desktop.ui.screens.exam import ExamScreen
-from mlcert_desktop.ui.screens.history import HistoryScreen
 from mlcert_desktop.ui.screens.home import HomeScreen
-from mlcert_desktop.ui.screens.packs import PacksScreen
-from mlcert_desktop.ui.screens.practice import PracticeScreen
-from mlcert_desktop.ui.screens.practice_setup import PracticeDialog
-from mlcert_desktop.ui.screens.results import ResultsScreen
-from mlcert_desktop.ui.screens.review import ReviewScreen
+
+if TYPE_CHECKING:
+    from mlcert_desktop.ui.exam_controller import ExamController
+    from mlcert_desktop.ui.pack_import import PackImportFlow
+    from mlcert_desktop.ui.practice_controller import PracticeController
+    from mlcert_desktop.ui.screens.exam import ExamScreen
+    from mlcert_desktop.ui.screens.practice import PracticeScreen
+    from mlcert_desktop.ui.screens.review import ReviewScreen
+
+# Screens other than home are imported and built the first time they are shown, so that
+# start-up pays only for the home screen.
+LAZY_SCREENS = {
+    "results": "mlcert_desktop.ui.screens.results:ResultsScreen",
+    "history": "mlcert_desktop.ui.screens.history:HistoryScreen",
+    "packs": "mlcert_desktop.ui.screens.packs:PacksScreen",
+    "browser": "mlcert_desktop.ui.screens.browser:BrowserScreen",
+    "progress": "mlcert_desktop.ui.screens.progress:ProgressScreen",
+}
 
 
 class MainWindow(QMainWindow):
@@ -42,27 +52,16 @@ class MainWindow(QMainWindow):
         self.exam_screen: ExamScreen | None = None
         self.review_screen: ReviewScreen | None = None
         self.practice_screen: PracticeScreen | None = None
-        self.browser = None  # created when first shown
-        self.progress = None
+        self._screens: dict[str, QWidget] = {}
 
         self.home = HomeScreen(ctx)
-        self.results = ResultsScreen(ctx)
-        self.history = HistoryScreen(ctx)
-        self.packs = PacksScreen(ctx)
-        for w in (self.home, self.results, self.history, self.packs):
-            self.stack.addWidget(w)
+        self.stack.addWidget(self.home)
         self.home.startExam.connect(self.start_exam)
         self.home.studyRequested.connect(self.study)
-        self.results.drillRequested.connect(self._drill_from_results)
         self.home.resumeExam.connect(self.resume_exam)
         self.home.discardExam.connect(self.discard_exam)
         self.home.historyRequested.connect(self.show_history)
-        self.results.homeRequested.connect(self.show_home)
-        self.history.homeRequested.connect(self.show_home)
-        self.history.openAttempt.connect(self.show_results)
         self.home.packsRequested.connect(self.show_packs)
-        self.packs.homeRequested.connect(self.show_home)
-        self.packs.importRequested.connect(self.import_pack)
         self.setAcceptDrops(True)
         self._menus()
         self.show_home()
@@ -117,6 +116,44 @@ class MainWindow(QMainWindow):
         )
         help_menu.addAction(about)
 
+    # -- screens -------------------------------------------------------------------------------
+    def _screen(self, name: str):
+        """The screen called `name`, built (and wired) the first time it is asked for."""
+        w = self._screens.get(name)
+        if w is None:
+            module, cls = LAZY_SCREENS[name].split(":")
+            w = getattr(importlib.import_module(module), cls)(self.ctx)
+            w.homeRequested.connect(self.show_home)
+            wiring = {
+                "results": [("drillRequested", self._drill_from_results)],
+                "history": [("openAttempt", self.show_results)],
+                "packs": [("importRequested", self.import_pack)],
+                "browser": [("practiceRequested", self._practise_from_browser)],
+                "progress": [("drillRequested", self.start_drill)],
+            }[name]
+            for signal, slot in wiring:
+                getattr(w, signal).connect(slot)
+            self.stack.addWidget(w)
+            self._screens[name] = w
+        return w
+
+    results = property(lambda self: self._screen("results"))
+    history = property(lambda self: self._screen("history"))
+    packs = property(lambda self: self._screen("packs"))
+    browser = property(lambda self: self._screen("browser"))
+    progress = property(lambda self: self._screen("progress"))
+
+    def _show(self, name: str, pack_id: str | None = None) -> None:
+        """Refresh a screen (on a pack, for those that have one) and show it."""
+        if self.in_exam:
+            return
+        w = self._screen(name)
+        if pack_id is not None:
+            w.set_pack(pack_id)
+        else:
+            w.refresh()
+        self.stack.setCurrentWidget(w)
+
     # -- navigation ----------------------------------------------------------------------------
     @property
     def in_exam(self) -> bool:
@@ -125,7 +162,7 @@ class MainWindow(QMainWindow):
 
     @property
     def in_practice(self) -> bool:
-        return self.in_exam and isinstance(self.controller, PracticeController)
+        return self.in_exam and self.practice_screen is not None
 
     def show_home(self) -> None:
         if self.in_exam:
@@ -134,16 +171,16 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
 
     def show_history(self) -> None:
-        if self.in_exam:
-            return
-        self.history.refresh()
-        self.stack.setCurrentWidget(self.history)
+        self._show("history")
 
     def show_packs(self) -> None:
-        if self.in_exam:
-            return
-        self.packs.refresh()
-        self.stack.setCurrentWidget(self.packs)
+        self._show("packs")
+
+    def show_browser(self, pack_id: str | None = None) -> None:
+        self._show("browser", pack_id)
+
+    def show_progress(self, pack_id: str | None = None) -> None:
+        self._show("progress", pack_id)
 
     # -- importing packs ---------------------------------------------------------------------
     def import_pack(self, path: Path | None = None) -> PackImportFlow | None:
@@ -151,6 +188,8 @@ class MainWindow(QMainWindow):
         if self.in_exam:
             dialogs.info(self, "Import pack", "Finish or leave the exam before importing packs.")
             return None
+        from mlcert_desktop.ui.pack_import import PackImportFlow
+
         flow = PackImportFlow(self.ctx, self)
         flow.finished.connect(lambda changed: self._after_import(flow, changed))
         if path is None:
@@ -161,9 +200,10 @@ class MainWindow(QMainWindow):
 
     def _after_import(self, flow: PackImportFlow, changed: bool) -> None:
         flow.deleteLater()
-        if self.stack.currentWidget() is self.packs:
-            self.packs.refresh()
-        elif self.stack.currentWidget() is self.home:
+        current = self.stack.currentWidget()
+        if current is self._screens.get("packs"):
+            current.refresh()
+        elif current is self.home:
             self.home.refresh()
 
     @staticmethod
@@ -191,6 +231,8 @@ class MainWindow(QMainWindow):
 
     # -- the exam ------------------------------------------------------------------------------
     def start_exam(self, pack: PackInfo, blueprint: ExamBlueprint) -> None:
+        from mlcert_desktop.ui.exam_controller import ExamController
+
         try:
             controller = ExamController.start_new(self.ctx, pack, blueprint)
         except ValueError as e:
@@ -199,6 +241,9 @@ class MainWindow(QMainWindow):
         self._enter_exam(controller)
 
     def resume_exam(self, attempt_id: int) -> None:
+        from mlcert_desktop.ui.exam_controller import ExamController
+        from mlcert_desktop.ui.practice_controller import PracticeController
+
         row = attempts_repo.get_attempt(self.ctx.db, attempt_id)
         if row is not None and row.mode == "practice":
             self._enter_practice(PracticeController.resume(self.ctx, attempt_id))
@@ -211,6 +256,8 @@ class MainWindow(QMainWindow):
         if self.in_exam:
             return
         if what == "practice":
+            from mlcert_desktop.ui.screens.practice_setup import PracticeDialog
+
             dlg = PracticeDialog(pack, study_repo.statuses(self.ctx.db, pack.pack_id), self)
             if dlg.exec() == PracticeDialog.DialogCode.Accepted:
                 qids = dlg.question_ids(random.Random(self.ctx.exam_seed))
@@ -222,44 +269,12 @@ class MainWindow(QMainWindow):
         else:
             self.start_drill(pack.pack_id, what)
 
-    def show_browser(self, pack_id: str | None = None) -> None:
-        if self.in_exam:
-            return
-        if self.browser is None:
-            from mlcert_desktop.ui.screens.browser import BrowserScreen
-
-            self.browser = BrowserScreen(self.ctx)
-            self.browser.homeRequested.connect(self.show_home)
-            self.browser.practiceRequested.connect(self._practise_from_browser)
-            self.stack.addWidget(self.browser)
-        if pack_id is not None:
-            self.browser.set_pack(pack_id)
-        else:
-            self.browser.refresh()
-        self.stack.setCurrentWidget(self.browser)
-
     def _practise_from_browser(self, pack_id: str, qids: list) -> None:
         pack = packs_repo.get_pack(self.ctx.db, pack_id)
         if pack is not None:
             n = len(qids)
             title = f"{pack.exam_code} — {n} question{'s' if n != 1 else ''} from the browser"
             self.start_practice(pack, qids, title)
-
-    def show_progress(self, pack_id: str | None = None) -> None:
-        if self.in_exam:
-            return
-        if self.progress is None:
-            from mlcert_desktop.ui.screens.progress import ProgressScreen
-
-            self.progress = ProgressScreen(self.ctx)
-            self.progress.homeRequested.connect(self.show_home)
-            self.progress.drillRequested.connect(self.start_drill)
-            self.stack.addWidget(self.progress)
-        if pack_id is not None:
-            self.progress.set_pack(pack_id)
-        else:
-            self.progress.refresh()
-        self.stack.setCurrentWidget(self.progress)
 
     def _study_menu(self, what: str) -> None:
         """The Study menu acts on the first installed pack (the home screen has one row each)."""
@@ -271,6 +286,8 @@ class MainWindow(QMainWindow):
         pack = packs_repo.get_pack(self.ctx.db, pack_id)
         if pack is None:
             return
+        from mlcert_desktop.ui.practice_controller import drill_question_ids
+
         drill = Drill(drill_name)
         qids = drill_question_ids(self.ctx, pack, drill)
         if not qids:
@@ -288,6 +305,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         if self.in_exam:
             return
+        from mlcert_desktop.ui.practice_controller import PracticeController
+
         try:
             controller = PracticeController.start_practice(self.ctx, pack, qids, title, minutes)
         except ValueError as e:
@@ -299,6 +318,8 @@ class MainWindow(QMainWindow):
         self._drop_exam_screens()
         self.controller = controller
         controller.setParent(self)
+        from mlcert_desktop.ui.screens.practice import PracticeScreen
+
         self.practice_screen = PracticeScreen()
         self.stack.addWidget(self.practice_screen)
         self.practice_screen.attach(controller)
@@ -347,6 +368,9 @@ class MainWindow(QMainWindow):
         self._drop_exam_screens()
         self.controller = controller
         controller.setParent(self)
+        from mlcert_desktop.ui.screens.exam import ExamScreen
+        from mlcert_desktop.ui.screens.review import ReviewScreen
+
         self.exam_screen = ExamScreen()
         self.review_screen = ReviewScreen()
         self.stack.addWidget(self.exam_screen)

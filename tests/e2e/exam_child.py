@@ -43,8 +43,9 @@ def practise(window, pack) -> None:
     window.start_drill(pack.pack_id, "unseen")
     c = window.controller
     for pos in range(2):
-        c.choose_index(pos)
-        c.check()
+        for i in range(c.session.current.question.select):  # a complete answer, right or not
+            c.choose_index(pos + i)
+        assert c.check()
         if pos == 1:
             c.regrade(Grade.EASY)
         c.next()
