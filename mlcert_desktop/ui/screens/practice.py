@@ -5,28 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton
 
-from mlcert_desktop.core.models import ItemType
 from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.core.study import Grade
 from mlcert_desktop.storage.study_repo import CheckedItem
-from mlcert_desktop.ui.markdown import to_html
 from mlcert_desktop.ui.practice_controller import PracticeController
+from mlcert_desktop.ui.screens.question_screen import QuestionScreen
 from mlcert_desktop.ui.screens.results import answer_html
-from mlcert_desktop.ui.widgets.choice_list import LETTERS, ChoiceList
-from mlcert_desktop.ui.widgets.timer_label import TimerLabel
+from mlcert_desktop.ui.widgets.choice_list import LETTERS
 
 GRADE_HELP = {
     Grade.AGAIN: "I did not know it: show it again soon",
@@ -50,42 +38,15 @@ def feedback_html(item: SessionItem, checked: CheckedItem) -> str:
     return head + answer_html(q, item.ordered_choices(), item.selected)
 
 
-class PracticeScreen(QWidget):
+class PracticeScreen(QuestionScreen):
     pauseRequested = Signal()
     finishRequested = Signal()
+    BANNER_MS = 6000
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("examScreen")
+        super().__init__("Flag this question", parent)
         self.controller: PracticeController | None = None
-
-        top = QFrame(objectName="topBar")
-        top_l = QHBoxLayout(top)
-        top_l.setContentsMargins(20, 10, 20, 10)
-        self.title = QLabel(objectName="examTitle")
-        self.counter = QLabel(objectName="questionCounter")
-        self.timer = TimerLabel()
-        top_l.addWidget(self.title, 1)
-        top_l.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignCenter)
-        top_l.addWidget(self.timer, 1, Qt.AlignmentFlag.AlignRight)
-
-        self.banner = QLabel(objectName="banner")
-        self.banner.setWordWrap(True)
-        self.banner.hide()
-        self._banner_timer = QTimer(self, singleShot=True, interval=6000)
-        self._banner_timer.timeout.connect(self.banner.hide)
-
-        self.flag_box = QCheckBox("Flag this question", objectName="flagBox")
-        self.flag_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.flag_box.clicked.connect(lambda on: self.controller.set_flag(on))
-        self.stem = QLabel(objectName="stem")
-        self.stem.setTextFormat(Qt.TextFormat.RichText)  # from our escaping subset only
-        self.stem.setWordWrap(True)
-        self.stem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = QLabel(objectName="muted")
-        self.choices = ChoiceList()
-        self.choices.choiceClicked.connect(lambda cid: self.controller.toggle(cid))
-        self.check_btn = self._button("Check answer (Enter)", self.check_or_next, "primary")
+        self.check_btn = self.button("Check answer (Enter)", self.check_or_next, "primary")
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_btn)
         check_row.addStretch(1)
@@ -108,90 +69,41 @@ class PracticeScreen(QWidget):
         self.grade_group = QButtonGroup(self)
         self.grade_buttons: dict[Grade, QPushButton] = {}
         for grade in Grade:
-            b = QPushButton(f"{grade.label} (Ctrl+{int(grade)})")
+            b = self.button(
+                f"{grade.label} (Ctrl+{int(grade)})",
+                lambda _=False, gr=grade: self.controller.regrade(gr),
+            )
             b.setCheckable(True)
             b.setToolTip(GRADE_HELP[grade])
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.clicked.connect(lambda _=False, gr=grade: self.controller.regrade(gr))
             self.grade_group.addButton(b)
             self.grade_buttons[grade] = b
             g.addWidget(b)
         g.addWidget(self.grade_text, 1)
+        self.body_layout.addLayout(check_row)
+        self.body_layout.addWidget(self.feedback)
+        self.body_layout.addWidget(self.grade_box)
+        self.body_layout.addStretch(1)
 
-        body = QWidget(objectName="questionBody")
-        body_l = QVBoxLayout(body)
-        body_l.setContentsMargins(32, 20, 32, 20)
-        body_l.setSpacing(14)
-        for w in (self.flag_box, self.stem, self.hint, self.choices):
-            body_l.addWidget(w)
-        body_l.addLayout(check_row)
-        body_l.addWidget(self.feedback)
-        body_l.addWidget(self.grade_box)
-        body_l.addStretch(1)
-        self.scroll = QScrollArea(objectName="questionScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
+        self.pause_btn = self.button("Pause (Esc)", self.pauseRequested.emit, "secondary")
+        self.finish_btn = self.button("Finish practice", self.finishRequested.emit)
+        self.prev_btn = self.button("◀ Previous", lambda: self.controller.previous())
+        self.next_btn = self.button("Next ▶", self._next)
+        bar = self.bottom_layout
+        bar.addWidget(self.pause_btn)
+        bar.addWidget(self.finish_btn)
+        bar.addStretch(1)
+        bar.addWidget(self.prev_btn)
+        bar.addWidget(self.next_btn)
 
-        bottom = QFrame(objectName="bottomBar")
-        bot_l = QHBoxLayout(bottom)
-        bot_l.setContentsMargins(20, 10, 20, 10)
-        self.pause_btn = self._button("Pause (Esc)", self.pauseRequested.emit, "secondary")
-        self.finish_btn = self._button("Finish practice", self.finishRequested.emit, "")
-        self.prev_btn = self._button("◀ Previous", lambda: self.controller.previous(), "")
-        self.next_btn = self._button("Next ▶", self._next, "")
-        bot_l.addWidget(self.pause_btn)
-        bot_l.addWidget(self.finish_btn)
-        bot_l.addStretch(1)
-        bot_l.addWidget(self.prev_btn)
-        bot_l.addWidget(self.next_btn)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.scroll, 1)
-        layout.addWidget(bottom)
-        self._shortcuts()
-
-    def _button(self, text: str, slot, role: str) -> QPushButton:
-        b = QPushButton(text)
-        b.setProperty("role", role)
-        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        b.clicked.connect(slot)
-        return b
-
-    def _shortcuts(self) -> None:
-        def add(keys, slot):
-            for k in keys:
-                sc = QShortcut(QKeySequence(k), self)
-                sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                sc.activated.connect(slot)
-
-        for i in range(6):
-            keys = [str(i + 1)] + (["ABCDE"[i]] if i < 5 else [])
-            add(keys, lambda i=i: self.controller.choose_index(i))
         for grade in Grade:
-            add([f"Ctrl+{int(grade)}"], lambda gr=grade: self._regrade_key(gr))
-        add(["Return", "Enter", "Space"], self.check_or_next)
-        add(["N", "Right"], self._next)
-        add(["P", "Left"], lambda: self.controller.previous())
-        add(["F"], lambda: self.controller.toggle_flag())
-        add(["T"], self.timer.toggle_hidden)
-        add(["Escape"], self.pauseRequested.emit)
+            self.add_shortcut([f"Ctrl+{int(grade)}"], lambda gr=grade: self._regrade_key(gr))
+        self.add_shortcut(["Return", "Enter", "Space"], self.check_or_next)
+        self.add_shortcut(["Escape"], self.pauseRequested.emit)
 
     # -- wiring --------------------------------------------------------------------------------
     def attach(self, controller: PracticeController) -> None:
-        self.controller = c = controller
-        self.title.setText(c.blueprint.title)
-        c.questionChanged.connect(self._show_question)
-        c.answerChanged.connect(self._on_answer)
-        c.flagChanged.connect(lambda _p: self.flag_box.setChecked(c.session.current.flagged))
-        c.checked.connect(self._on_checked)
-        c.tick.connect(lambda: self.timer.set_remaining(c.session.remaining))
-        c.timeWarning.connect(lambda m: self.show_banner(f"{m} minutes remaining."))
-        c.selectionRefused.connect(self.show_banner)
+        super().attach(controller)
+        controller.checked.connect(self._on_checked)
 
     def check_or_next(self) -> None:
         c = self.controller
@@ -211,34 +123,10 @@ class PracticeScreen(QWidget):
             self.controller.regrade(grade)
 
     def _show_question(self, position: int) -> None:
-        s = self.controller.session
-        item = s.items[position]
-        q = item.question
-        self.stem.setText(to_html(q.stem))
-        self.choices.set_choices(item.ordered_choices(), q.type is ItemType.MULTIPLE, item.selected)
-        self.flag_box.setChecked(item.flagged)
-        self.prev_btn.setEnabled(position > 0)
-        self.next_btn.setEnabled(position + 1 < len(s))
-        self._update_hint()
+        super()._show_question(position)
+        self.next_btn.setEnabled(position + 1 < len(self.controller.session))
         self._render_checked()
         self.scroll.verticalScrollBar().setValue(0)
-        self.setFocus()
-
-    def _update_hint(self) -> None:
-        item = self.controller.session.current
-        if item.question.type is ItemType.MULTIPLE:
-            self.hint.setText(
-                f"Select {item.question.select} answers — selected {len(item.selected)}"
-                f" of {item.question.select}."
-            )
-            self.hint.show()
-        else:
-            self.hint.hide()
-
-    def _on_answer(self, position: int) -> None:
-        if position == self.controller.session.position:
-            self.choices.set_selected(self.controller.session.current.selected)
-            self._update_hint()
 
     def _on_checked(self, position: int) -> None:
         if position == self.controller.session.position:
@@ -269,11 +157,6 @@ class PracticeScreen(QWidget):
         self.grade_text.setText(
             f"{done.grade.label}{auto} · {int(done.time_spent_s)} s" + (f" · {due}" if due else "")
         )
-
-    def show_banner(self, text: str) -> None:
-        self.banner.setText(text)
-        self.banner.show()
-        self._banner_timer.start()
 
 
 def _open_link(url: str) -> None:
