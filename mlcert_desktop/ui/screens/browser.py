@@ -239,6 +239,7 @@ class BrowserScreen(QWidget):
         left_l.addWidget(self.empty, 1)
 
         self.history = QLabel(objectName="muted")
+        self.history.setWordWrap(True)  # else its one long line sets the panel's minimum width
         self.flag_button = QPushButton("Flag")
         self.flag_button.clicked.connect(self.toggle_flag)
         self.practise_one_button = QPushButton("Practise this question")
@@ -249,18 +250,21 @@ class BrowserScreen(QWidget):
         right_l = QVBoxLayout(right)
         right_l.setContentsMargins(8, 0, 0, 0)
         head = QHBoxLayout()
-        head.addWidget(self.history, 1)
         head.addWidget(self.flag_button)
         head.addWidget(self.practise_one_button)
+        head.addStretch(1)
         right_l.addLayout(head)
+        right_l.addWidget(self.history)
         right_l.addWidget(self.view, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        # The list needs room for its question column; the study view wraps its text.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([1200, 800])
 
         body = QVBoxLayout()
         body.setContentsMargins(32, 16, 32, 16)
