@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     # Everything is imported only now, so --help and --version answer at once. The modules
     # without Qt come first: once PySide6 is loaded it reads the source of every module
     # imported after it (looking for `from __feature__ import ...`), which costs start-up time.
-    from mlcert_desktop.packs import importer
+    from mlcert_desktop.packs import bundled
     from mlcert_desktop.packs.errors import PackError
     from mlcert_desktop.storage import attempts_repo, packs_repo  # noqa: F401 - see above
     from mlcert_desktop.storage.db import open_database
@@ -46,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QLockFile  # isort: skip
     from PySide6.QtWidgets import QApplication  # isort: skip
 
-    from mlcert_desktop.ui import dialogs  # isort: skip
     from mlcert_desktop.ui.context import AppContext  # isort: skip
     from mlcert_desktop.ui.main_window import MainWindow  # isort: skip
     from mlcert_desktop.ui.theme import apply_theme, create_application  # isort: skip
@@ -77,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     db = opened.db
     problems = []
     try:
-        importer.import_bundled(db)
+        bundled.import_bundled(db)  # loads the importer only when a pack needs installing
     except PackError as e:
         problems.append(f"A pack that came with the app could not be installed: {e}")
     ctx = AppContext(db=db, data_dir=data_dir)
@@ -99,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
         lock.unlock()
         return 0 if result["ok"] else 1
+    from mlcert_desktop.ui import dialogs  # after the first paint: only messages need it
+
     if opened.moved_aside:
         dialogs.error(
             window,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import re
 import stat
 import zipfile
@@ -22,8 +21,8 @@ from pathlib import Path
 
 from mlcert_desktop import paths
 from mlcert_desktop.core.models import Question
+from mlcert_desktop.packs import bundled, trust
 from mlcert_desktop.packs import format as fmt
-from mlcert_desktop.packs import trust
 from mlcert_desktop.packs.errors import (
     PackDowngradeError,
     PackFormatError,
@@ -276,48 +275,17 @@ def import_bundled(
     packs = paths.bundled_packs() if packs is None else packs
     keys = [k.key for k in trust.all_keys(db)] if trusted_keys is None else list(trusted_keys)
     results = []
+    key_ids = {k.key_id_hex for k in keys}
     for p in packs:
-        try:
-            data = Path(p).read_bytes() if Path(p).stat().st_size <= MAX_FILE_BYTES else b""
-        except OSError:
-            data = b""  # read_pack reports it
-        digest = hashlib.sha256(data).hexdigest() if data else ""
-        if digest and _checked_before(db, p, digest, keys):
+        digest = bundled.file_digest(p)
+        if bundled.checked_before(db, p, digest, key_ids):
             continue  # the usual start: these exact bytes were verified and are installed
         head = read_pack(p, keys, with_questions=False)
         installed = packs_repo.installed_version(db, head.pack_id)
         if installed is None or installed < head.version:
             results.append(install(db, read_pack(p, keys)))
         if digest:
-            _remember_checked(db, p, digest, head)
+            bundled.remember_checked(
+                db, p, digest, head.pack_id, head.version, head.signer.key_id_hex
+            )
     return results
-
-
-# The usual start checks the bundled packs without the cost of Ed25519 and zip parsing: once a
-# file has been verified and installed, its SHA-256 is remembered with what it contains; if the
-# file still has exactly those bytes, its signer is still trusted and that version (or a newer
-# one) is installed, verifying it again would come to the same answer.
-_CHECKED_KEY = "bundled_pack_checked:"
-
-
-def _checked_before(db, path: Path, digest: str, keys: list[PublicKey]) -> bool:
-    raw = dbmod.get_setting(db, _CHECKED_KEY + Path(path).name)
-    if raw is None:
-        return False
-    try:
-        seen = json.loads(raw)
-        same = seen["sha256"] == digest and seen["key_id"] in {k.key_id_hex for k in keys}
-        installed = packs_repo.installed_version(db, seen["pack_id"])
-        return same and installed is not None and installed >= int(seen["pack_version"])
-    except (ValueError, KeyError, TypeError):
-        return False
-
-
-def _remember_checked(db, path: Path, digest: str, head: VerifiedPack) -> None:
-    value = {
-        "sha256": digest,
-        "pack_id": head.pack_id,
-        "pack_version": head.version,
-        "key_id": head.signer.key_id_hex,
-    }
-    dbmod.set_setting(db, _CHECKED_KEY + Path(path).name, json.dumps(value, sort_keys=True))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -72,7 +72,8 @@ class Database:
     def atomic(self) -> Iterator[Database]:
         """A transaction; nested blocks use savepoints (as Database.atomic)."""
         if self.conn.in_transaction:
-            savepoint = f"sqlite_utils_{secrets.token_hex(16)}"
+            # secrets.token_hex(16) is os.urandom(16).hex(); importing secrets loads OpenSSL.
+            savepoint = f"sqlite_utils_{os.urandom(16).hex()}"
             self.conn.execute(f"SAVEPOINT {savepoint};")
             try:
                 yield self

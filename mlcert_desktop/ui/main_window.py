@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
@@ -15,7 +14,6 @@ from mlcert_desktop import __version__
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
 from mlcert_desktop.core.study import Drill
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
-from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.screens.home import HomeScreen
 
@@ -26,6 +24,23 @@ if TYPE_CHECKING:
     from mlcert_desktop.ui.screens.exam import ExamScreen
     from mlcert_desktop.ui.screens.practice import PracticeScreen
     from mlcert_desktop.ui.screens.review import ReviewScreen
+
+
+def _dialogs():
+    """ui.dialogs, imported on first use (QMessageBox's enums are not needed to start)."""
+    from mlcert_desktop.ui import dialogs
+
+    return dialogs
+
+
+def _action(text: str, parent: QWidget, keys: QKeySequence) -> QAction:
+    """QAction(text, parent, shortcut=keys), without its cost: PySide resolves setShortcut()'s
+    overloads (and the shortcut= keyword) through the Qt namespace, whose ~100 enums take
+    about 15 ms to create at start-up; setShortcuts() with a list does not."""
+    action = QAction(text, parent)
+    action.setShortcuts([] if keys.isEmpty() else [keys])  # as setShortcut(keys) does
+    return action
+
 
 # Screens other than home are imported and built the first time they are shown, so that
 # start-up pays only for the home screen.
@@ -68,22 +83,22 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        imp = QAction("&Import pack…", self, shortcut=QKeySequence("Ctrl+I"))
+        imp = _action("&Import pack…", self, QKeySequence("Ctrl+I"))
         imp.triggered.connect(self.import_pack)
         file_menu.addAction(imp)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = _action("&Quit", self, QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)  # works while the menu bar is hidden in an exam
         file_menu.addAction(quit_action)
         view = self.menuBar().addMenu("&View")
-        hist = QAction("&History", self, shortcut=QKeySequence("Ctrl+H"))
+        hist = _action("&History", self, QKeySequence("Ctrl+H"))
         hist.triggered.connect(self.show_history)
         view.addAction(hist)
-        packs = QAction("&Packs and keys", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        packs = _action("&Packs and keys", self, QKeySequence("Ctrl+Shift+P"))
         packs.triggered.connect(self.show_packs)
         view.addAction(packs)
-        home = QAction("H&ome", self, shortcut=QKeySequence("Ctrl+Shift+H"))
+        home = _action("H&ome", self, QKeySequence("Ctrl+Shift+H"))
         home.triggered.connect(self.show_home)
         view.addAction(home)
         study = self.menuBar().addMenu("&Study")
@@ -101,13 +116,13 @@ class MainWindow(QMainWindow):
             if text is None:
                 study.addSeparator()
                 continue
-            act = QAction(text, self, shortcut=QKeySequence(keys))
+            act = _action(text, self, QKeySequence(keys))
             act.triggered.connect(lambda _=False, w=what: self._study_menu(w))
             study.addAction(act)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About", self)
         about.triggered.connect(
-            lambda: dialogs.info(
+            lambda: _dialogs().info(
                 self,
                 "About mlcert-desktop",
                 f"mlcert-desktop {__version__}\nAn offline exam simulator for AWS "
@@ -186,7 +201,7 @@ class MainWindow(QMainWindow):
     def import_pack(self, path: Path | None = None) -> PackImportFlow | None:
         """File → Import pack…, a dropped file, or a file given on the command line."""
         if self.in_exam:
-            dialogs.info(self, "Import pack", "Finish or leave the exam before importing packs.")
+            _dialogs().info(self, "Import pack", "Finish or leave the exam before importing packs.")
             return None
         from mlcert_desktop.ui.pack_import import PackImportFlow
 
@@ -236,7 +251,7 @@ class MainWindow(QMainWindow):
         try:
             controller = ExamController.start_new(self.ctx, pack, blueprint)
         except ValueError as e:
-            dialogs.error(self, "Cannot start the exam", str(e))
+            _dialogs().error(self, "Cannot start the exam", str(e))
             return
         self._enter_exam(controller)
 
@@ -291,7 +306,7 @@ class MainWindow(QMainWindow):
         drill = Drill(drill_name)
         qids = drill_question_ids(self.ctx, pack, drill)
         if not qids:
-            dialogs.info(self, drill.title, f"There are no questions in “{drill.title}” yet.")
+            _dialogs().info(self, drill.title, f"There are no questions in “{drill.title}” yet.")
             return
         self.start_practice(pack, qids, f"{pack.exam_code} — {drill.title}")
 
@@ -310,7 +325,7 @@ class MainWindow(QMainWindow):
         try:
             controller = PracticeController.start_practice(self.ctx, pack, qids, title, minutes)
         except ValueError as e:
-            dialogs.error(self, "Cannot start practice", str(e))
+            _dialogs().error(self, "Cannot start practice", str(e))
             return
         self._enter_practice(controller)
 
@@ -344,7 +359,7 @@ class MainWindow(QMainWindow):
         if not self.in_practice:
             return
         left = len(c.session) - c.checked_count
-        if left and not dialogs.confirm(
+        if left and not _dialogs().confirm(
             self,
             "Finish practice?",
             f"{left} question{'s are' if left != 1 else ' is'} not checked yet; "
@@ -355,7 +370,7 @@ class MainWindow(QMainWindow):
         c.finish()
 
     def discard_exam(self, attempt_id: int) -> None:
-        if dialogs.confirm(
+        if _dialogs().confirm(
             self,
             "Discard exam",
             "Discard the unfinished exam? Its answers will not be scored or kept in your history.",
@@ -422,7 +437,7 @@ class MainWindow(QMainWindow):
         """Ask, then stop the clock and go home; the exam stays resumable."""
         if not self.in_exam:
             return True
-        if not dialogs.confirm(
+        if not _dialogs().confirm(
             self,
             "Leave the exam?",
             "The clock stops and every answer is saved. You can resume this exam later from "
@@ -441,7 +456,7 @@ class MainWindow(QMainWindow):
         if self.in_practice:
             self.controller.suspend()  # nothing to confirm: practice resumes where it was
         elif self.in_exam:
-            if not dialogs.confirm(
+            if not _dialogs().confirm(
                 self,
                 "Quit during the exam?",
                 "Every answer is saved and the clock stops. Start the app again to resume "
@@ -455,6 +470,8 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
         # Esc never ends or leaves an exam (as in the real one); elsewhere it goes home.
+        from PySide6.QtCore import Qt  # not at import: the Qt namespace is slow to create
+
         if event.key() == Qt.Key.Key_Escape and not self.in_exam:
             self.show_home()
             return

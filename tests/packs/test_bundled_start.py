@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from mlcert_desktop.packs import importer
+from mlcert_desktop.packs import bundled, importer, trust
 from mlcert_desktop.packs.errors import PackError
 from mlcert_desktop.packs.signing import SecretKey
 from mlcert_desktop.storage import packs_repo
@@ -96,3 +96,68 @@ def test_start_up_modules_import_neither_sqlite_utils_nor_cryptography():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# packs.bundled: the app's start-up entry, which loads the importer only when a pack needs it.
+
+
+def test_start_up_check_agrees_with_the_importer(db, key, tmp_path, monkeypatch):
+    trust.add_user_key(db, key.public_key, "test key")
+    pack = factory.write_pack(tmp_path / "b.exampack", key, factory.source(12))
+    assert [r.status for r in bundled.import_bundled(db, [pack])] == ["installed"]
+    calls = _count_reads(monkeypatch)
+    assert bundled.import_bundled(db, [pack]) == []
+    assert importer.import_bundled(db, [pack]) == []
+    assert calls == []
+    files = factory.entries(pack)
+    files["manifest.json"] = files["manifest.json"].replace(b"Test exam pack", b"Test exam pock")
+    factory.rezip(pack, files)
+    with pytest.raises(PackError):
+        bundled.import_bundled(db, [pack])
+    assert calls  # the changed file went through the full check
+
+
+def test_start_up_check_refuses_a_signer_no_longer_trusted(db, key, tmp_path):
+    trust.add_user_key(db, key.public_key, "test key")
+    pack = factory.write_pack(tmp_path / "b.exampack", key, factory.source(12))
+    bundled.import_bundled(db, [pack])
+    trust.remove_user_key(db, key.public_key.key_id_hex)
+    with pytest.raises(PackError):
+        bundled.import_bundled(db, [pack])
+
+
+def test_start_up_check_sends_a_damaged_key_to_the_full_check(db, key, tmp_path):
+    trust.add_user_key(db, key.public_key, "test key")
+    pack = factory.write_pack(tmp_path / "b.exampack", key, factory.source(12))
+    bundled.import_bundled(db, [pack])
+    db.execute("UPDATE trusted_keys SET public_key = 'not base64!'")
+    assert bundled.trusted_key_ids(db) is None
+    with pytest.raises(PackError):  # as trust.all_keys() reports it
+        bundled.import_bundled(db, [pack])
+
+
+def test_start_up_key_ids_are_the_trusted_keys_ids(db, key):
+    trust.add_user_key(db, key.public_key, "test key")
+    assert bundled.trusted_key_ids(db) == {k.key.key_id_hex for k in trust.all_keys(db)}
+    assert bundled.MAX_FILE_BYTES == importer.MAX_FILE_BYTES
+
+
+def test_usual_start_loads_neither_the_importer_nor_openssl(tmp_path):
+    code = (
+        "import sys\n"
+        "from mlcert_desktop.packs import bundled\n"
+        "from mlcert_desktop.storage.db import open_database\n"
+        f"db = open_database(__import__('pathlib').Path({str(tmp_path / 'x.sqlite3')!r})).db\n"
+        "print(len(bundled.import_bundled(db)))\n"
+        "print(sorted(m for m in ('mlcert_desktop.packs.importer', 'mlcert_desktop.packs.signing',"
+        " 'zipfile', '_hashlib', 'cryptography') if m in sys.modules))\n"
+    )
+
+    def run():
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split("\n")
+
+    first = run()
+    assert first[0] == "1" and "mlcert_desktop.packs.importer" in first[1]
+    assert run()[:2] == ["0", "[]"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,7 +26,17 @@ from mlcert_desktop.core.models import ExamBlueprint, PackInfo
 from mlcert_desktop.core.study import Drill, QuestionStatus, drill_candidates
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
-from mlcert_desktop.ui.widgets.timer_label import format_seconds
+
+
+def _escape(text: str) -> str:
+    """html.escape without importing html (and its entity tables) at start-up."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 class CustomExamDialog(QDialog):
@@ -103,7 +112,12 @@ class PackCard(QFrame):
         title_row.addWidget(title, 1)
         if pack.retired:
             badge = QLabel(f"RETIRED {pack.retired_on or ''}".strip(), objectName="retiredBadge")
-            title_row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+            # At the top of the row, at its own height, as Qt.AlignmentFlag.AlignTop would
+            # place it (the Qt namespace's enums cost PySide about 15 ms to create at start).
+            top = QVBoxLayout()
+            top.addWidget(badge)
+            top.addStretch(1)
+            title_row.addLayout(top)
         layout.addLayout(title_row)
         facts = QLabel(
             f"{pack.exam_code} · {bp.question_count} questions · {bp.duration_minutes} minutes · "
@@ -284,6 +298,8 @@ class HomeScreen(QWidget):
         pending += attempts_repo.in_progress(self.ctx.db, "practice")
         self.resume_box.setVisible(bool(pending))
         if pending:
+            from mlcert_desktop.ui.widgets.timer_label import format_seconds
+
             a = pending[0]
             left = (
                 f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
@@ -292,7 +308,7 @@ class HomeScreen(QWidget):
             )
             what = "exam" if a.mode == "exam" else "practice session"
             self.resume_text.setText(
-                f"<b>You have an unfinished {what}:</b> {html.escape(a.title)}, question "
+                f"<b>You have an unfinished {what}:</b> {_escape(a.title)}, question "
                 f"{a.position + 1} of {a.question_count}, {left}. Every answer you gave is saved."
             )
             self.resume_btn.setText("Resume exam" if a.mode == "exam" else "Resume practice")
