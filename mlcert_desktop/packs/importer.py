@@ -9,6 +9,7 @@ sha256/size -> strict JSON -> schema and semantics -> version ratchet -> one tra
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import re
@@ -47,9 +48,14 @@ Progress = Callable[[int, int], None]
 class VerifiedPack:
     path: Path
     manifest: dict
-    questions: list[Question]
+    records: list[fmt.QuestionRecord]  # the questions, validated, as written to the database
     media: dict[str, bytes]
     signer: PublicKey
+
+    @functools.cached_property
+    def questions(self) -> list[Question]:
+        """The questions as objects, built when first asked for (installing needs none)."""
+        return [fmt.question_from_record(self.pack_id, r) for r in self.records]
 
     @property
     def pack_id(self) -> str:
@@ -125,8 +131,8 @@ def read_pack(
         ) from None
     with _gc_paused():
         questions_data = fmt.strict_json(contents.pop(fmt.QUESTIONS), fmt.QUESTIONS)
-        questions = fmt.validate_questions(questions_data, manifest)
-    return VerifiedPack(path, manifest, questions, contents, verified.key)
+        records = fmt.validate_records(questions_data, manifest)
+    return VerifiedPack(path, manifest, records, contents, verified.key)
 
 
 @contextlib.contextmanager
@@ -244,7 +250,7 @@ def install(
     check_not_older(db, pack)
     current = packs_repo.installed_version(db, pack.pack_id)
     result = ImportResult(
-        pack.pack_id, pack.version, pack.manifest["title"], len(pack.questions), "unchanged"
+        pack.pack_id, pack.version, pack.manifest["title"], len(pack.records), "unchanged"
     )
     if current == pack.version:
         return result
@@ -254,7 +260,7 @@ def install(
         packs_repo.write_pack(
             db,
             pack.manifest,
-            pack.questions,
+            pack.records,
             {re.sub(r"^media/", "", k): v for k, v in pack.media.items()},
             pack.signer.key_id_hex,
             on_progress=on_progress,

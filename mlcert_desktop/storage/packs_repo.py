@@ -32,6 +32,12 @@ _UPSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, ty
                  tags=excluded.tags, practice_exam=excluded.practice_exam, active=1"""
 
 
+_INSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, type,
+                 select_count, stem, explanation, refs, difficulty, services, tags,
+                 practice_exam, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"""
+
+
 def ratchet_version(db: Database, pack_id: str) -> int | None:
     row = db.execute("SELECT version FROM pack_ratchet WHERE pack_id = ?", [pack_id]).fetchone()
     return None if row is None else int(row[0])
@@ -45,17 +51,20 @@ def installed_version(db: Database, pack_id: str) -> int | None:
 def write_pack(
     db: Database,
     manifest: Mapping,
-    questions: Sequence[Question],
+    questions: Sequence[Question] | Sequence[tuple],
     media: Mapping[str, bytes],
     key_id: str,
     on_progress=None,
 ) -> None:
     """Install or replace a pack in ONE transaction.
 
+    `questions` are Question objects or, from the importer, format.QuestionRecord tuples
+    (Question's fields in order without pack_id, choices as (id, text, correct, why)).
     Questions of an older version that are gone are kept but marked inactive, so past
     attempts can still be reviewed; questions whose id remains are updated in place and keep
     their history.
     """
+    records = [q if type(q) is tuple else _record(q) for q in questions]
     pack_id = manifest["pack_id"]
     exam = manifest["exam"]
     with db.atomic():
@@ -84,24 +93,32 @@ def write_pack(
             "INSERT INTO domains VALUES (?, ?, ?, ?)",
             [(pack_id, d["id"], d["name"], d["weight"]) for d in manifest["domains"]],
         )
-        db.execute("UPDATE questions SET active = 0 WHERE pack_id = ?", [pack_id])
-        db.execute(
-            "DELETE FROM choices WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
-            [pack_id, json.dumps([q.id for q in questions])],
+        # A first install has no rows to update or delete: plain INSERTs, which SQLite does
+        # faster than upserts. An update replaces rows in place and keeps inactive ones.
+        first_install = (
+            db.execute("SELECT 1 FROM questions WHERE pack_id = ? LIMIT 1", [pack_id]).fetchone()
+            is None
         )
-        for first in range(0, len(questions), PROGRESS_CHUNK):
-            chunk = questions[first : first + PROGRESS_CHUNK]
-            db.conn.executemany(_UPSERT_QUESTION, _question_rows(pack_id, chunk, first))
+        if not first_install:
+            db.execute("UPDATE questions SET active = 0 WHERE pack_id = ?", [pack_id])
+            db.execute(
+                "DELETE FROM choices WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
+                [pack_id, json.dumps([r[0] for r in records])],
+            )
+        insert_question = _INSERT_QUESTION if first_install else _UPSERT_QUESTION
+        for first in range(0, len(records), PROGRESS_CHUNK):
+            chunk = records[first : first + PROGRESS_CHUNK]
+            db.conn.executemany(insert_question, _question_rows(pack_id, chunk, first))
             db.conn.executemany(
                 "INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (pack_id, q.id, c.id, i, c.text, int(c.correct), c.why)
-                    for q in chunk
-                    for i, c in enumerate(q.choices)
+                    (pack_id, r[0], c[0], i, c[1], int(c[2]), c[3])
+                    for r in chunk
+                    for i, c in enumerate(r[6])
                 ),
             )
             if on_progress:
-                on_progress(first + len(chunk), len(questions))
+                on_progress(first + len(chunk), len(records))
         db.execute("DELETE FROM media WHERE pack_id = ?", [pack_id])
         db.conn.executemany(
             "INSERT INTO media VALUES (?, ?, ?)", [(pack_id, n, b) for n, b in media.items()]
@@ -123,23 +140,42 @@ def _json_strs(items: tuple[str, ...]) -> str:
     return json.dumps(list(items))
 
 
-def _question_rows(pack_id: str, questions: Iterable[Question], start: int = 0):
-    for seq, q in enumerate(questions, start):
+def _record(q: Question) -> tuple:
+    """format.record_of(q) (storage does not import packs; a test checks they agree)."""
+    return (
+        q.id,
+        q.domain,
+        q.task,
+        q.type,
+        q.select,
+        q.stem,
+        tuple((c.id, c.text, c.correct, c.why) for c in q.choices),
+        q.explanation,
+        q.references,
+        q.difficulty,
+        q.services,
+        q.tags,
+        q.practice_exam,
+    )
+
+
+def _question_rows(pack_id: str, records: Iterable[tuple], start: int = 0):
+    for seq, r in enumerate(records, start):
         yield (
             pack_id,
-            q.id,
+            r[0],
             seq,
-            q.domain,
-            q.task,
-            q.type.value,
-            q.select,
-            q.stem,
-            q.explanation,
-            _json_strs(q.references),
-            q.difficulty,
-            _json_strs(q.services),
-            _json_strs(q.tags),
-            q.practice_exam,
+            r[1],
+            r[2],
+            r[3].value,
+            r[4],
+            r[5],
+            r[7],
+            _json_strs(r[8]),
+            r[9],
+            _json_strs(r[10]),
+            _json_strs(r[11]),
+            r[12],
         )
 
 

@@ -116,3 +116,22 @@ def test_duplicate_keys_are_named():
     with pytest.raises(PackFormatError, match="duplicate key 'b'"):
         fmt.strict_json(b'{"a": 1, "b": 2, "c": {"d": 1}, "b": 3}', "t.json")
     assert fmt.strict_json(b'{"a": {"a": 1}}', "t.json") == {"a": {"a": 1}}
+
+
+def test_records_are_the_questions_fields():
+    """What the importer writes (records) is what validate_questions returns, field by field,
+    and storage's own conversion of a Question agrees with format's."""
+    from mlcert_desktop.storage import packs_repo
+
+    manifest = factory.manifest()
+    data = _questions()
+    data[2]["choices"][0]["correct"] = 1  # this one goes through the checked path: refused
+    with pytest.raises(PackFormatError):
+        fmt.validate_records(data, manifest)
+    data = _questions()
+    data[2]["extra"] = {"kept": "apart"}  # unknown keys are allowed
+    records = fmt.validate_records(data, manifest)
+    questions = fmt.validate_questions(data, manifest)
+    assert [fmt.record_of(q) for q in questions] == records
+    assert [packs_repo._record(q) for q in questions] == records
+    assert [fmt.question_from_record(manifest["pack_id"], r) for r in records] == questions

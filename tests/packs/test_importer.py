@@ -30,6 +30,7 @@ from mlcert_desktop.packs.errors import (
 from mlcert_desktop.packs.importer import import_pack, read_pack
 from mlcert_desktop.packs.signing import SecretKey, sign
 from mlcert_desktop.storage import attempts_repo, packs_repo
+from mlcert_desktop.storage.db import open_database
 from tests import factory
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -597,3 +598,20 @@ def test_mutated_packs_only_raise_pack_errors(real_pack, mutation):
     path.write_bytes(mutated)
     with contextlib.suppress(PackError):  # a refusal is fine; any other exception fails
         read_pack(path, [public])
+
+
+def test_records_and_question_objects_write_the_same_rows(tmp_path, pack_file, keys):
+    """The importer writes validated records; other callers may pass Question objects."""
+    pack = read_pack(pack_file, keys)
+    dumps = []
+    for i, questions in enumerate((pack.records, pack.questions)):
+        opened = open_database(tmp_path / f"{i}.sqlite3")
+        packs_repo.write_pack(opened.db, pack.manifest, questions, {}, "KEY")
+        rows = [
+            opened.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall()
+            for t in ("questions", "choices")
+        ]
+        dumps.append(rows)
+        opened.db.close()
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0][0]) == len(pack.records) == len(pack.questions)
