@@ -248,6 +248,8 @@ class MainWindow(QMainWindow):
     def start_exam(self, pack: PackInfo, blueprint: ExamBlueprint) -> None:
         from mlcert_desktop.ui.exam_controller import ExamController
 
+        if not self._make_room("exam"):
+            return
         try:
             controller = ExamController.start_new(self.ctx, pack, blueprint)
         except ValueError as e:
@@ -322,6 +324,8 @@ class MainWindow(QMainWindow):
             return
         from mlcert_desktop.ui.practice_controller import PracticeController
 
+        if not self._make_room("practice"):
+            return
         try:
             controller = PracticeController.start_practice(self.ctx, pack, qids, title, minutes)
         except ValueError as e:
@@ -370,14 +374,36 @@ class MainWindow(QMainWindow):
         c.finish()
 
     def discard_exam(self, attempt_id: int) -> None:
-        if _dialogs().confirm(
-            self,
-            "Discard exam",
-            "Discard the unfinished exam? Its answers will not be scored or kept in your history.",
-            "Discard",
-        ):
+        row = attempts_repo.get_attempt(self.ctx.db, attempt_id)
+        if row is not None and self._discard_confirmed(row, replacing=False):
             attempts_repo.abandon_attempt(self.ctx.db, attempt_id)
             self.home.refresh()
+
+    def _discard_confirmed(self, row, *, replacing: bool) -> bool:
+        """Ask before an unfinished exam or practice session is discarded."""
+        if row.mode == "exam":
+            title = "Discard exam"
+            lost = "Its answers will not be scored or kept in your history."
+            what = "exam"
+        else:
+            title = "Discard practice session"
+            lost = "The answers you checked still count for your reviews and progress."
+            what = "practice session"
+        if replacing:
+            text = (
+                f"You have an unfinished {what}: {row.title}. Starting a new one discards it. "
+                f"{lost}"
+            )
+            return _dialogs().confirm(self, title, text, "Discard and start")
+        return _dialogs().confirm(self, title, f"Discard the unfinished {what}? {lost}", "Discard")
+
+    def _make_room(self, mode: str) -> bool:
+        """One unfinished session of each kind: starting another replaces it, after asking."""
+        for row in attempts_repo.in_progress(self.ctx.db, mode):
+            if not self._discard_confirmed(row, replacing=True):
+                return False
+            attempts_repo.abandon_attempt(self.ctx.db, row.id)
+        return True
 
     def _enter_exam(self, controller: ExamController) -> None:
         self._drop_exam_screens()

@@ -154,9 +154,9 @@ def test_leave_and_resume_keeps_answers_flags_position_and_time(
     saved = [(it.selected, it.flagged) for it in c.session.items]
     clock.advance(3600)  # time away from the exam does not count
     assert window.stack.currentWidget() is window.home
-    assert window.home.resume_box.isVisible()
-    assert "question 2 of 5" in window.home.resume_text.text()
-    qtbot.mouseClick(window.home.resume_btn, Qt.MouseButton.LeftButton)
+    assert window.home.exam_banner.isVisible()
+    assert "question 2 of 5" in window.home.exam_banner.text.text()
+    qtbot.mouseClick(window.home.exam_banner.resume_btn, Qt.MouseButton.LeftButton)
     r = window.controller
     assert r is not c and r.session.position == 1
     assert [(it.selected, it.flagged) for it in r.session.items] == saved
@@ -192,6 +192,6 @@ def test_retired_pack_is_marked_on_home(qtbot, tmp_path, fresh_db, secret_key):
     )
     w = MainWindow(AppContext(fresh_db, tmp_path), fullscreen_exams=False)
     qtbot.addWidget(w)
-    texts = [lbl.text() for lbl in w.home.findChildren(type(w.home.resume_text))]
+    texts = [lbl.text() for lbl in w.home.findChildren(type(w.home.exam_banner.text))]
     assert "RETIRED 2026-03-31" in texts
     assert any("successor is NEW-C02" in t for t in texts)

@@ -80,8 +80,10 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
     # Pause with Esc: home offers to resume.
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     assert window.controller is None and window.stack.currentWidget() is home
-    assert home.resume_box.isVisible() and home.resume_btn.text() == "Resume practice"
-    assert "question 4 of 5" in home.resume_text.text()
+    banner = home.practice_banner
+    assert banner.isVisible() and not home.exam_banner.isVisible()
+    assert banner.resume_btn.text() == "Resume practice"
+    assert "question 4 of 5" in banner.text.text()
     window.close()
 
     # "Restart the app": a new window over the same database.
@@ -89,7 +91,7 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
     qtbot.addWidget(w2)
     w2.show()
     qtbot.waitExposed(w2)
-    qtbot.mouseClick(w2.home.resume_btn, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w2.home.practice_banner.resume_btn, Qt.MouseButton.LeftButton)
     c2 = w2.controller
     s2 = w2.practice_screen
     assert c2.attempt_id == attempt_id and c2.session.position == 3
@@ -170,3 +172,30 @@ def _pack(window):
     from mlcert_desktop.storage import packs_repo
 
     return packs_repo.list_packs(window.ctx.db)[0]
+
+
+def test_one_unfinished_session_of_each_kind(qtbot, window, confirmations, five_question_dialog):
+    from tests.ui.test_exam_flow import start_full_exam
+
+    pack = _pack(window)
+    window.study(pack, "practice")
+    first = window.controller.attempt_id
+    window.pause_practice()
+    c = start_full_exam(qtbot, window)  # an exam does not replace a practice session
+    assert window.leave_exam()
+    home = window.home
+    assert home.exam_banner.isVisible() and home.practice_banner.isVisible()
+    assert home.exam_banner.attempt_id == c.attempt_id
+
+    # A new practice session asks before it replaces the paused one; "no" keeps it.
+    confirmations.answers["value"] = False
+    window.study(pack, "practice")
+    assert window.controller is None
+    assert "Starting a new one discards it" in confirmations.asked[-1][1]
+    assert attempts_repo.get_attempt(window.ctx.db, first).state == "in_progress"
+    confirmations.answers["value"] = True
+    window.study(pack, "practice")
+    assert attempts_repo.get_attempt(window.ctx.db, first).state == "abandoned"
+    assert [a.id for a in attempts_repo.in_progress(window.ctx.db, "practice")] == [
+        window.controller.attempt_id
+    ]

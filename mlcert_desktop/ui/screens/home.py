@@ -215,6 +215,49 @@ class PackCard(QFrame):
         return grid
 
 
+class ResumeBanner(QFrame):
+    """ "You have an unfinished exam …" with Resume and Discard."""
+
+    resume = Signal(int)
+    discard = Signal(int)
+
+    def __init__(self, mode: str, parent=None) -> None:
+        super().__init__(parent, objectName="resumeBanner")
+        self.mode = mode
+        self.attempt_id = 0
+        row = QHBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.resume_btn = QPushButton("Resume exam" if mode == "exam" else "Resume practice")
+        self.resume_btn.setProperty("role", "primary")
+        self.discard_btn = QPushButton("Discard")
+        row.addWidget(self.text, 1)
+        row.addWidget(self.resume_btn)
+        row.addWidget(self.discard_btn)
+        self.resume_btn.clicked.connect(lambda: self.resume.emit(self.attempt_id))
+        self.discard_btn.clicked.connect(lambda: self.discard.emit(self.attempt_id))
+        self.hide()
+
+    def show_attempt(self, a) -> None:
+        """Show this unfinished attempt (an AttemptRow), or hide when there is none."""
+        self.setVisible(a is not None)
+        if a is None:
+            return
+        from mlcert_desktop.ui.widgets.timer_label import format_seconds
+
+        left = (
+            f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
+            if a.time_limit_s
+            else "untimed"
+        )
+        what = "exam" if self.mode == "exam" else "practice session"
+        self.text.setText(
+            f"<b>You have an unfinished {what}:</b> {_escape(a.title)}, question "
+            f"{a.position + 1} of {a.question_count}, {left}. Every answer you gave is saved."
+        )
+        self.attempt_id = a.id
+
+
 class HomeScreen(QWidget):
     startExam = Signal(object, object)  # PackInfo, ExamBlueprint
     studyRequested = Signal(object, str)  # PackInfo, what (see PackCard)
@@ -239,19 +282,13 @@ class HomeScreen(QWidget):
         hist.clicked.connect(self.historyRequested.emit)
         h.addWidget(hist)
 
-        self.resume_box = QFrame(objectName="resumeBanner")
-        r = QHBoxLayout(self.resume_box)
-        self.resume_text = QLabel()
-        self.resume_text.setWordWrap(True)
-        self.resume_btn = QPushButton("Resume exam")
-        self.resume_btn.setProperty("role", "primary")
-        self.discard_btn = QPushButton("Discard")
-        r.addWidget(self.resume_text, 1)
-        r.addWidget(self.resume_btn)
-        r.addWidget(self.discard_btn)
-        self.resume_btn.clicked.connect(lambda: self.resumeExam.emit(self._resume_id))
-        self.discard_btn.clicked.connect(lambda: self.discardExam.emit(self._resume_id))
-        self._resume_id = 0
+        # One banner per kind of unfinished session (an exam and a practice session can
+        # both be waiting).
+        self.exam_banner = ResumeBanner("exam")
+        self.practice_banner = ResumeBanner("practice")
+        for b in (self.exam_banner, self.practice_banner):
+            b.resume.connect(self.resumeExam)
+            b.discard.connect(self.discardExam)
 
         self.cards = QVBoxLayout()
         self.cards.setSpacing(16)
@@ -266,7 +303,8 @@ class HomeScreen(QWidget):
             objectName="muted",
         )
         intro.setWordWrap(True)
-        inner.addWidget(self.resume_box)
+        inner.addWidget(self.exam_banner)
+        inner.addWidget(self.practice_banner)
         inner.addWidget(intro)
         inner.addLayout(self.cards)
         inner.addStretch(1)
@@ -294,25 +332,9 @@ class HomeScreen(QWidget):
             self.cards.addWidget(card)
         if not packs:
             self.cards.addWidget(QLabel("No question packs are installed.", objectName="muted"))
-        pending = attempts_repo.in_progress(self.ctx.db, "exam")
-        pending += attempts_repo.in_progress(self.ctx.db, "practice")
-        self.resume_box.setVisible(bool(pending))
-        if pending:
-            from mlcert_desktop.ui.widgets.timer_label import format_seconds
-
-            a = pending[0]
-            left = (
-                f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
-                if a.time_limit_s
-                else "untimed"
-            )
-            what = "exam" if a.mode == "exam" else "practice session"
-            self.resume_text.setText(
-                f"<b>You have an unfinished {what}:</b> {_escape(a.title)}, question "
-                f"{a.position + 1} of {a.question_count}, {left}. Every answer you gave is saved."
-            )
-            self.resume_btn.setText("Resume exam" if a.mode == "exam" else "Resume practice")
-            self._resume_id = a.id
+        for banner in (self.exam_banner, self.practice_banner):
+            pending = attempts_repo.in_progress(self.ctx.db, banner.mode)
+            banner.show_attempt(pending[0] if pending else None)
 
     def _start(self, pack: PackInfo, blueprint: ExamBlueprint | None) -> None:
         if blueprint is None:
