@@ -57,6 +57,13 @@ class VerifiedPack:
         """The questions as objects, built when first asked for (installing needs none)."""
         return [fmt.question_from_record(self.pack_id, r) for r in self.records]
 
+    def domain_counts(self) -> dict[int, int]:
+        """Questions per domain id (for the import preview), without building the objects."""
+        counts: dict[int, int] = {}
+        for r in self.records:
+            counts[r[1]] = counts.get(r[1], 0) + 1  # a record is (id, domain, …)
+        return counts
+
     @property
     def pack_id(self) -> str:
         return self.manifest["pack_id"]

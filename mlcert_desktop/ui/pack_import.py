@@ -3,7 +3,6 @@ preview, then install with a progress bar. Every refusal is shown in plain langu
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def preview_text(pack: importer.VerifiedPack, installed: int | None) -> str:
     m = pack.manifest
     exam = m["exam"]
     names = {d["id"]: d["name"] for d in m["domains"]}
-    counts = Counter(q.domain for q in pack.questions)
+    counts = pack.domain_counts()
     rows = "".join(
         f"<tr><td>Domain {d}: {names.get(d, '?')}</td><td align='right'>{n}</td></tr>"
         for d, n in sorted(counts.items())
@@ -44,7 +43,7 @@ def preview_text(pack: importer.VerifiedPack, installed: int | None) -> str:
     return (
         f"<b>{m['title']}</b><br>Exam {exam['code']} — {exam['name']} ({status})<br>"
         f"Version {pack.version} · signed by key {pack.signer.key_id_hex}<br>"
-        f"{len(pack.questions)} questions:<table>{rows}</table><p>{action}</p>"
+        f"{len(pack.records)} questions:<table>{rows}</table><p>{action}</p>"
     )
 
 
@@ -143,7 +142,7 @@ class PackImportFlow(QObject):
         ):
             self.finished.emit(False)
             return
-        self._busy(f"Importing {len(pack.questions)} questions…", maximum=len(pack.questions))
+        self._busy(f"Importing {len(pack.records)} questions…", maximum=len(pack.records))
         backups = self.ctx.data_dir / "backups"
         run_in_background(
             lambda progress: importer.install(

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from mlcert_desktop.core import study
+from mlcert_desktop.core import progress as study
 from mlcert_desktop.core.models import Domain
-from mlcert_desktop.core.study import (
+from mlcert_desktop.core.progress import (
     ExamPoint,
-    QuestionStatus,
     cumulative_accuracy,
     domain_rows,
     is_full_exam,
@@ -19,6 +18,7 @@ from mlcert_desktop.core.study import (
     readiness_input,
     seconds_per_question,
 )
+from mlcert_desktop.core.study import QuestionStatus
 from mlcert_desktop.storage.study_repo import DayStats
 
 DOMAINS = (Domain(1, "Data", 20), Domain(2, "Analysis", 24), Domain(3, "Modeling", 36))

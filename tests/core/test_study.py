@@ -8,16 +8,9 @@ import random
 
 import pytest
 
-from mlcert_desktop.core import study
-from mlcert_desktop.core.study import (
-    Drill,
-    ExamScore,
-    Grade,
-    NamedAccuracy,
-    QuestionStatus,
-    ReadinessInput,
-    StudyFilter,
-)
+from mlcert_desktop.core import progress, study
+from mlcert_desktop.core.progress import ExamScore, NamedAccuracy, ReadinessInput
+from mlcert_desktop.core.study import Drill, Grade, QuestionStatus, StudyFilter
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -129,10 +122,10 @@ def test_practice_selection_honours_filters_and_puts_missed_and_new_first():
 def test_study_streak():
     today = dt.date(2026, 12, 2)
     days = [dt.date(2026, 11, 28), dt.date(2026, 11, 30), dt.date(2026, 12, 1)]
-    assert study.study_streak(days, today) == 2  # yesterday and the day before
-    assert study.study_streak(days + [today], today) == 3
-    assert study.study_streak([dt.date(2026, 11, 29)], today) == 0
-    assert study.study_streak([], today) == 0
+    assert progress.study_streak(days, today) == 2  # yesterday and the day before
+    assert progress.study_streak(days + [today], today) == 3
+    assert progress.study_streak([dt.date(2026, 11, 29)], today) == 0
+    assert progress.study_streak([], today) == 0
 
 
 def test_readiness_explains_its_basis():
@@ -144,12 +137,12 @@ def test_readiness_explains_its_basis():
         ExamScore(812, 750, True),
         ExamScore(300, 750, True),
     ]
-    r = study.readiness(ReadinessInput(exams, domains, 750))
+    r = progress.readiness(ReadinessInput(exams, domains, 750))
     assert r.estimate == 812
     assert r.basis == "Last 3 full exams average 812, weakest domain Modeling 64%."
     assert r.level == "ready"
-    none = study.readiness(ReadinessInput([], domains, 750))
+    none = progress.readiness(ReadinessInput([], domains, 750))
     assert none.level == "not enough data" and none.estimate is None
     assert "Modeling 64%" in none.basis
-    low = study.readiness(ReadinessInput([ExamScore(600, 750, True)], [], 750))
+    low = progress.readiness(ReadinessInput([ExamScore(600, 750, True)], [], 750))
     assert low.level == "not ready" and low.basis == "Last 1 full exam average 600."

@@ -26,6 +26,7 @@ from mlcert_desktop.core.models import ExamBlueprint, PackInfo
 from mlcert_desktop.core.study import Drill, QuestionStatus, drill_candidates
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.formatting import format_seconds
 
 
 def _escape(text: str) -> str:
@@ -243,8 +244,6 @@ class ResumeBanner(QFrame):
         self.setVisible(a is not None)
         if a is None:
             return
-        from mlcert_desktop.ui.widgets.timer_label import format_seconds
-
         left = (
             f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
             if a.time_limit_s

@@ -1,6 +1,6 @@
 """Progress: readiness estimate and its basis, study streak, score and accuracy charts.
 
-The sums behind the charts and the table are in core/study.py; this module only turns
+The sums behind the charts and the table are in core/progress.py; this module only turns
 storage rows into chart points and lays them out.
 """
 
@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlcert_desktop.core import study
+from mlcert_desktop.core import progress, study
 from mlcert_desktop.core.models import Domain, ExamBlueprint, PackInfo
-from mlcert_desktop.core.study import DayRow, Drill, ExamPoint, QuestionStatus, Readiness
+from mlcert_desktop.core.progress import DayRow, ExamPoint, Readiness
+from mlcert_desktop.core.study import Drill, QuestionStatus
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.storage.attempts_repo import AttemptRow
 from mlcert_desktop.ui.context import AppContext
@@ -58,7 +59,7 @@ def exam_points(
             a.id,
             local_day(a.finished_at or a.started_at),
             int(a.scaled),  # type: ignore[arg-type]
-            study.is_full_exam(
+            progress.is_full_exam(
                 a.question_count, a.blueprint.domain_filter, pack_blueprint.question_count
             ),
             a.time_used_s / a.question_count if a.question_count and a.time_used_s else None,
@@ -231,8 +232,8 @@ class ProgressScreen(QWidget):
         stats = study_repo.daily_stats(db, pack.pack_id)
         points = exam_points(attempts_repo.history(db, "exam"), pack.pack_id, bp)
         accuracy = study.domain_accuracy(statuses, [d.id for d in domains])
-        self.readiness = study.readiness(
-            study.readiness_input(points, accuracy, domains, bp.passing_score)
+        self.readiness = progress.readiness(
+            progress.readiness_input(points, accuracy, domains, bp.passing_score)
         )
         self._show_readiness(pack, statuses, points)
         self._show_scores(points, bp)
@@ -261,7 +262,7 @@ class ProgressScreen(QWidget):
             self.weakest_btn.setEnabled(False)
             self.missed_btn.setEnabled(False)
             return
-        streak = study.study_streak(study_repo.answer_dates(self.ctx.db), self.today())
+        streak = progress.study_streak(study_repo.answer_dates(self.ctx.db), self.today())
         due = study_repo.due_count(self.ctx.db, pack.pack_id)
         seen = sum(1 for s in statuses if s.seen)
         missed = sum(1 for s in statuses if s.missed)
@@ -302,8 +303,8 @@ class ProgressScreen(QWidget):
     def _show_accuracy(
         self, stats: Sequence[DayRow], domains: Sequence[Domain], bp: ExamBlueprint
     ) -> None:
-        days, series = study.cumulative_accuracy(stats, [d.id for d in domains])
-        mark = study.pass_percent(bp.passing_score, bp.score_scale)
+        days, series = progress.cumulative_accuracy(stats, [d.id for d in domains])
+        mark = progress.pass_percent(bp.passing_score, bp.score_scale)
         self.accuracy_chart.set_series(
             [
                 Series(d.name, PALETTE[i % len(PALETTE)], _known(series[d.id]))
@@ -319,7 +320,7 @@ class ProgressScreen(QWidget):
     def _show_pace(
         self, stats: Sequence[DayRow], points: Sequence[ExamPoint], bp: ExamBlueprint
     ) -> None:
-        pace = study.seconds_per_question(stats, points)
+        pace = progress.seconds_per_question(stats, points)
         budget = (
             bp.duration_minutes * 60 / bp.question_count
             if bp.duration_minutes and bp.question_count
@@ -349,7 +350,7 @@ class ProgressScreen(QWidget):
         )
 
     def _show_table(self, statuses: Sequence[QuestionStatus], domains: Sequence[Domain]) -> None:
-        rows = study.domain_rows(statuses, domains)
+        rows = progress.domain_rows(statuses, domains)
         fill_table(
             self.table,
             [

@@ -25,9 +25,9 @@ from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.storage.attempts_repo import AttemptRow
 from mlcert_desktop.ui.context import AppContext
+from mlcert_desktop.ui.formatting import format_seconds
 from mlcert_desktop.ui.markdown import inline, to_html
 from mlcert_desktop.ui.widgets.choice_list import LETTERS
-from mlcert_desktop.ui.widgets.timer_label import format_seconds
 
 
 class SafeBrowser(QTextBrowser):

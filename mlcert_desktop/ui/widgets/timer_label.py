@@ -5,10 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton
 
-
-def format_seconds(seconds: float) -> str:
-    s = max(0, int(seconds + 0.999))  # show 0:00:01 until time is really up
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+from mlcert_desktop.ui.formatting import format_seconds
 
 
 class TimerLabel(QPushButton):
