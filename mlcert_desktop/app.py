@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if result["ok"] else 1
     from mlcert_desktop.ui import dialogs  # after the first paint: only messages need it
 
+    dialogs.install_error_handler(window, data_dir / "errors.log")
+
     if opened.moved_aside:
         dialogs.error(
             window,
