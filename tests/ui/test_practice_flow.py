@@ -126,6 +126,12 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
     assert study_repo.due_count(ctx.db, factory.PACK_ID, later) == 5
 
+    # History lists the session beside the exams.
+    w2.show_history()
+    t = w2.history.table
+    cells = [t.item(0, c).text() for c in range(t.columnCount())]
+    assert cells[2:4] == ["practice", "4/5 right"]
+
     # The progress charts now hold the practice answers.
     w2.show_progress(factory.PACK_ID)
     assert w2.stack.currentWidget() is w2.progress

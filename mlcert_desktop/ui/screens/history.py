@@ -1,4 +1,4 @@
-"""History: every finished exam with date, score and result; open one to review it."""
+"""History: every finished exam and practice session; open one to review it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ def local_time(iso: str) -> str:
         return iso
 
 
+def _cells(a) -> list[str]:
+    """One row: date, title, score, result, time. A practice session has no scaled score."""
+    if a.mode == "practice":
+        rep = a.report or {}
+        score, result = "practice", f"{rep.get('correct', 0)}/{rep.get('total', 0)} right"
+    else:
+        score, result = str(a.scaled), "Pass" if a.passed else "Fail"
+    when = local_time(a.finished_at or a.started_at)
+    return [when, a.title, score, result, format_seconds(a.time_used_s)]
+
+
 class HistoryScreen(QWidget):
     openAttempt = Signal(int)
     homeRequested = Signal()
@@ -32,16 +43,19 @@ class HistoryScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         top = top_bar("History", self.homeRequested.emit)
-        self.table = data_table(["Date", "Exam", "Score", "Result", "Time used"], stretch=1)
+        self.table = data_table(
+            ["Date", "Exam or practice", "Score", "Result", "Time used"], stretch=1
+        )
         self.table.cellActivated.connect(self._open_row)
         self.table.cellDoubleClicked.connect(self._open_row)
         self.empty = QLabel(
-            "No finished exams yet. Sit one from the home screen.", objectName="muted"
+            "No finished exams or practice sessions yet. Start one from the home screen.",
+            objectName="muted",
         )
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 20)
         body.addWidget(
-            QLabel("Double-click an exam (or press Enter) to review it.", objectName="muted")
+            QLabel("Double-click a row (or press Enter) to review it.", objectName="muted")
         )
         body.addWidget(self.empty)
         body.addWidget(self.table, 1)
@@ -53,22 +67,11 @@ class HistoryScreen(QWidget):
         self._ids: list[int] = []
 
     def refresh(self) -> None:
-        rows = attempts_repo.history(self.ctx.db)
+        rows = attempts_repo.history(self.ctx.db, "exam")
+        rows += attempts_repo.history(self.ctx.db, "practice")
+        rows.sort(key=lambda a: a.id, reverse=True)
         self._ids = [a.id for a in rows]
-        fill_table(
-            self.table,
-            [
-                [
-                    local_time(a.finished_at or a.started_at),
-                    a.title,
-                    str(a.scaled),
-                    "Pass" if a.passed else "Fail",
-                    format_seconds(a.time_used_s),
-                ]
-                for a in rows
-            ],
-            centered=(2, 3, 4),
-        )
+        fill_table(self.table, [_cells(a) for a in rows], centered=(2, 3, 4))
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
 
