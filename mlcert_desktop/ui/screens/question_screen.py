@@ -47,6 +47,7 @@ class QuestionScreen(QWidget):
         top = QFrame(objectName="topBar")
         top_l = QHBoxLayout(top)
         top_l.setContentsMargins(20, 10, 20, 10)
+        top_l.setSpacing(24)  # a long exam title must not run into "Question n of N"
         self.title = QLabel(objectName="examTitle")
         self.counter = QLabel(objectName="questionCounter")
         self.timer = TimerLabel()
