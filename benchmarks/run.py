@@ -136,10 +136,10 @@ def bench_import(n: int) -> list[tuple[str, str, str]]:
     # The same rows, every column, into the app's own schema (keys, foreign keys, WAL) of a
     # fresh database: what storing them costs at the least, so the ratio is what verifying,
     # parsing and validating the pack add on top.
-    from mlcert_desktop.packs import format as fmt
+    from mlcert_desktop.core.models import question_record
     from mlcert_desktop.storage.packs_repo import _question_rows
 
-    records = [fmt.record_of(q) for q in src.questions]
+    records = [question_record(q) for q in src.questions]
     q_rows = list(_question_rows(factory.PACK_ID, records))
     c_rows = [
         (factory.PACK_ID, r[0], c[0], i, c[1], int(c[2]), c[3])

@@ -12,7 +12,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mlcert_desktop.core.models import Choice, ItemType, Question
+from mlcert_desktop.core.models import (
+    Choice,
+    ItemType,
+    Question,
+    QuestionRecord,
+    question_from_record,
+    question_record,
+)
 from mlcert_desktop.packs.errors import PackFormatError
 
 FORMAT_VERSION = 1
@@ -226,32 +233,6 @@ def validate_questions(data: Any, manifest: Mapping, filename: str = QUESTIONS) 
 # A question as a plain tuple, Question's fields in order without pack_id, its choices as
 # (id, text, correct, why) tuples. Importing writes these straight to SQLite: building the
 # frozen dataclasses of 10,000 questions and 40,000 choices took longer than writing them.
-QuestionRecord = tuple
-
-
-def question_from_record(pack_id: str, r: QuestionRecord) -> Question:
-    choices = tuple(Choice(*c) for c in r[6])
-    return Question(pack_id, *r[:6], choices, *r[7:])  # type: ignore[misc]
-
-
-def record_of(q: Question) -> QuestionRecord:
-    return (
-        q.id,
-        q.domain,
-        q.task,
-        q.type,
-        q.select,
-        q.stem,
-        tuple((c.id, c.text, c.correct, c.why) for c in q.choices),
-        q.explanation,
-        q.references,
-        q.difficulty,
-        q.services,
-        q.tags,
-        q.practice_exam,
-    )
-
-
 def validate_records(
     data: Any, manifest: Mapping, filename: str = QUESTIONS
 ) -> list[QuestionRecord]:
@@ -267,7 +248,7 @@ def validate_records(
     for i, q in enumerate(data):
         record = _question_fast(q, domain_ids, seen)
         if record is None:  # something is off: the checked path names the problem
-            record = record_of(_question(c, q, f"$[{i}]", pack_id, domain_ids, seen))
+            record = question_record(_question(c, q, f"$[{i}]", pack_id, domain_ids, seen))
         out.append(record)
     for i, pe in enumerate(manifest.get("practice_exams", [])):
         missing = [qid for qid in pe["questions"] if qid not in seen]

@@ -15,6 +15,7 @@ from mlcert_desktop.core.models import (
     PackInfo,
     PracticeExam,
     Question,
+    question_record,
 )
 from mlcert_desktop.storage.db import Database, utcnow
 
@@ -58,13 +59,13 @@ def write_pack(
 ) -> None:
     """Install or replace a pack in ONE transaction.
 
-    `questions` are Question objects or, from the importer, format.QuestionRecord tuples
+    `questions` are Question objects or, from the importer, QuestionRecord tuples
     (Question's fields in order without pack_id, choices as (id, text, correct, why)).
     Questions of an older version that are gone are kept but marked inactive, so past
     attempts can still be reviewed; questions whose id remains are updated in place and keep
     their history.
     """
-    records = [q if type(q) is tuple else _record(q) for q in questions]
+    records = [q if type(q) is tuple else question_record(q) for q in questions]
     pack_id = manifest["pack_id"]
     exam = manifest["exam"]
     with db.atomic():
@@ -138,25 +139,6 @@ def _json_strs(items: tuple[str, ...]) -> str:
     if all(type(s) is str for s in items):
         return "[" + ", ".join(map(_encode_str, items)) + "]"
     return json.dumps(list(items))
-
-
-def _record(q: Question) -> tuple:
-    """format.record_of(q) (storage does not import packs; a test checks they agree)."""
-    return (
-        q.id,
-        q.domain,
-        q.task,
-        q.type,
-        q.select,
-        q.stem,
-        tuple((c.id, c.text, c.correct, c.why) for c in q.choices),
-        q.explanation,
-        q.references,
-        q.difficulty,
-        q.services,
-        q.tags,
-        q.practice_exam,
-    )
 
 
 def _question_rows(pack_id: str, records: Iterable[tuple], start: int = 0):

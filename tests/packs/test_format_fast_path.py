@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from mlcert_desktop.core.models import question_from_record, question_record
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import PackFormatError
 from tests import factory
@@ -121,7 +122,6 @@ def test_duplicate_keys_are_named():
 def test_records_are_the_questions_fields():
     """What the importer writes (records) is what validate_questions returns, field by field,
     and storage's own conversion of a Question agrees with format's."""
-    from mlcert_desktop.storage import packs_repo
 
     manifest = factory.manifest()
     data = _questions()
@@ -132,6 +132,5 @@ def test_records_are_the_questions_fields():
     data[2]["extra"] = {"kept": "apart"}  # unknown keys are allowed
     records = fmt.validate_records(data, manifest)
     questions = fmt.validate_questions(data, manifest)
-    assert [fmt.record_of(q) for q in questions] == records
-    assert [packs_repo._record(q) for q in questions] == records
-    assert [fmt.question_from_record(manifest["pack_id"], r) for r in records] == questions
+    assert [question_record(q) for q in questions] == records
+    assert [question_from_record(manifest["pack_id"], r) for r in records] == questions
