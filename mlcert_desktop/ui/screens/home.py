@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from mlcert_desktop.core.study import Drill, QuestionStatus, drill_candidates
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
+from mlcert_desktop.ui.widgets.page import scroll_area
 
 
 def _escape(text: str) -> str:
@@ -307,10 +307,7 @@ class HomeScreen(QWidget):
         inner.addWidget(intro)
         inner.addLayout(self.cards)
         inner.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(host)
+        scroll = scroll_area(host)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

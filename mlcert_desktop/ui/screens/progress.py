@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.storage.attempts_repo import AttemptRow
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.widgets.chart import PALETTE, LineChart, Series
-from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
+from mlcert_desktop.ui.widgets.page import data_table, fill_table, scroll_area, top_bar
 
 
 # -- storage rows -> chart points ---------------------------------------------------------------
@@ -173,10 +172,7 @@ class ProgressScreen(QWidget):
         body.addWidget(_section("By domain"))
         body.addWidget(self.table)
         body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(host)
+        scroll = scroll_area(host)
         self.scroll = scroll
 
         layout = QVBoxLayout(self)

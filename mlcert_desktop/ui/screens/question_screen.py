@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.ui.exam_controller import ExamController
 from mlcert_desktop.ui.markdown import to_html
 from mlcert_desktop.ui.widgets.choice_list import ChoiceList
+from mlcert_desktop.ui.widgets.page import scroll_area
 from mlcert_desktop.ui.widgets.timer_label import TimerLabel
 
 
@@ -77,10 +77,7 @@ class QuestionScreen(QWidget):
         self.body_layout.setSpacing(14)
         for w in (self.flag_box, self.stem, self.hint, self.choices):
             self.body_layout.addWidget(w)
-        self.scroll = QScrollArea(objectName="questionScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
+        self.scroll = scroll_area(body, "questionScroll")
         self.middle = QHBoxLayout()
         self.middle.setContentsMargins(0, 0, 0, 0)
         self.middle.addWidget(self.scroll, 1)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from mlcert_desktop.core.session import ItemState
 from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.exam_controller import ExamController
+from mlcert_desktop.ui.widgets.page import scroll_area
 from mlcert_desktop.ui.widgets.timer_label import TimerLabel
 
 COLUMNS = 4
@@ -76,10 +76,7 @@ class ReviewScreen(QWidget):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(6)
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.grid_host)
+        scroll = scroll_area(self.grid_host)
         self.empty = QLabel(objectName="muted")
 
         body = QVBoxLayout()

@@ -1,4 +1,4 @@
-"""Building blocks shared by the non-exam screens: the top bar and read-only tables."""
+"""Building blocks shared by the screens: the top bar, scroll areas and read-only tables."""
 
 from __future__ import annotations
 
@@ -12,9 +12,19 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
 )
+
+
+def scroll_area(content, object_name: str = "") -> QScrollArea:
+    """A frameless scroll area whose content follows its width (only scrolls vertically)."""
+    scroll = QScrollArea(objectName=object_name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
 
 
 def top_bar(title: str, on_home: Callable[[], None]) -> QFrame:
