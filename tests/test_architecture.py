@@ -110,3 +110,30 @@ def test_importing_the_lower_layers_does_not_load_qt():
     assert done.returncode == 0, done.stderr
     assert "QT-AFTER-LAYERS []" in done.stdout, done.stdout
     assert "QT-CONTROL True" in done.stdout, done.stdout
+
+
+def dynamic_imports(source: str, filename: str = "<test>") -> list[str]:
+    """Calls of importlib.import_module or __import__: PyInstaller cannot see what they load."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in ("import_module", "__import__"):
+                found.append(f"{filename}:{node.lineno}: {name}")
+    return found
+
+
+def test_the_dynamic_import_checker_works():
+    assert dynamic_imports("import importlib\nimportlib.import_module('x')")
+    assert dynamic_imports("__import__('x')")
+    assert not dynamic_imports("from x import y\ndef f():\n    import z")
+
+
+def test_every_import_is_static_so_the_frozen_bundle_has_every_module():
+    found = [
+        hit
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for hit in dynamic_imports(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert found == []

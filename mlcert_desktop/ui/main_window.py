@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,17 +39,6 @@ def _action(text: str, parent: QWidget, keys: QKeySequence) -> QAction:
     action = QAction(text, parent)
     action.setShortcuts([] if keys.isEmpty() else [keys])  # as setShortcut(keys) does
     return action
-
-
-# Screens other than home are imported and built the first time they are shown, so that
-# start-up pays only for the home screen.
-LAZY_SCREENS = {
-    "results": "mlcert_desktop.ui.screens.results:ResultsScreen",
-    "history": "mlcert_desktop.ui.screens.history:HistoryScreen",
-    "packs": "mlcert_desktop.ui.screens.packs:PacksScreen",
-    "browser": "mlcert_desktop.ui.screens.browser:BrowserScreen",
-    "progress": "mlcert_desktop.ui.screens.progress:ProgressScreen",
-}
 
 
 class MainWindow(QMainWindow):
@@ -133,23 +121,43 @@ class MainWindow(QMainWindow):
 
     # -- screens -------------------------------------------------------------------------------
     def _screen(self, name: str):
-        """The screen called `name`, built (and wired) the first time it is asked for."""
+        """The screen called `name`, built (and wired) the first time it is asked for.
+
+        Screens other than home are imported here, when first shown, so that start-up pays
+        only for the home screen. The imports stay static so PyInstaller finds them."""
         w = self._screens.get(name)
-        if w is None:
-            module, cls = LAZY_SCREENS[name].split(":")
-            w = getattr(importlib.import_module(module), cls)(self.ctx)
-            w.homeRequested.connect(self.show_home)
-            wiring = {
-                "results": [("drillRequested", self._drill_from_results)],
-                "history": [("openAttempt", self.show_results)],
-                "packs": [("importRequested", self.import_pack)],
-                "browser": [("practiceRequested", self._practise_from_browser)],
-                "progress": [("drillRequested", self.start_drill)],
-            }[name]
-            for signal, slot in wiring:
-                getattr(w, signal).connect(slot)
-            self.stack.addWidget(w)
-            self._screens[name] = w
+        if w is not None:
+            return w
+        if name == "results":
+            from mlcert_desktop.ui.screens.results import ResultsScreen
+
+            w = ResultsScreen(self.ctx)
+            w.drillRequested.connect(self._drill_from_results)
+        elif name == "history":
+            from mlcert_desktop.ui.screens.history import HistoryScreen
+
+            w = HistoryScreen(self.ctx)
+            w.openAttempt.connect(self.show_results)
+        elif name == "packs":
+            from mlcert_desktop.ui.screens.packs import PacksScreen
+
+            w = PacksScreen(self.ctx)
+            w.importRequested.connect(self.import_pack)
+        elif name == "browser":
+            from mlcert_desktop.ui.screens.browser import BrowserScreen
+
+            w = BrowserScreen(self.ctx)
+            w.practiceRequested.connect(self._practise_from_browser)
+        elif name == "progress":
+            from mlcert_desktop.ui.screens.progress import ProgressScreen
+
+            w = ProgressScreen(self.ctx)
+            w.drillRequested.connect(self.start_drill)
+        else:
+            raise KeyError(name)
+        w.homeRequested.connect(self.show_home)
+        self.stack.addWidget(w)
+        self._screens[name] = w
         return w
 
     results = property(lambda self: self._screen("results"))
