@@ -24,6 +24,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="open the window, check the database and bundled packs, print one JSON line, exit",
     )
     p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="as --smoke-test, then also open every screen and run a practice question "
+        "(use with an empty --data-dir: it records one answer)",
+    )
+    p.add_argument(
         "--windowed", action="store_true", help="do not switch to full screen during exams"
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -82,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = AppContext(db=db, data_dir=data_dir)
     window = MainWindow(ctx, fullscreen_exams=not args.windowed)
     window.show()
-    if args.smoke_test:
+    if args.smoke_test or args.self_test:
         app.processEvents()
         packs = packs_repo.list_packs(db)
         result = {
@@ -94,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             "frozen": paths.is_frozen(),
             "problems": problems,
         }
+        if args.self_test and result["ok"]:
+            from mlcert_desktop.ui import self_test
+
+            result["self_test"] = self_test.run(window)
+            result["ok"] = result["self_test"]["ok"]
         print(json.dumps(result), flush=True)
         window.close()
         lock.unlock()
@@ -121,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _fail(args, message: str) -> int:
     print(f"mlcert-desktop: {message}", file=sys.stderr)
-    if not args.smoke_test:
+    if not (args.smoke_test or args.self_test):
         from mlcert_desktop.ui import dialogs
 
         dialogs.error(None, "mlcert-desktop", message)

@@ -59,6 +59,16 @@ def test_second_instance_on_the_same_data_dir_is_refused(tmp_path, qapp):
     assert not (data / "mlcert.sqlite3").exists()
 
 
+def test_self_test_opens_every_screen_and_practises_once(tmp_path):
+    proc = run_app("--self-test", "--data-dir", str(tmp_path / "data"))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["self_test"]["ok"] and result["self_test"]["search_hits"] > 0
+    again = run_app("--self-test", "--data-dir", str(tmp_path / "data"))
+    assert again.returncode == 1  # not on a data folder in use: it would add an answer
+    assert "empty --data-dir" in again.stdout
+
+
 def test_help_describes_the_options():
     proc = run_app("--help")
     assert proc.returncode == 0

@@ -87,7 +87,7 @@ def test_bundle_size(bundle: Path) -> None:
 def test_frozen_smoke_test(bundle: Path, tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run(
-        [str(_executable(bundle)), "--smoke-test", "--data-dir", str(tmp_path / "data")],
+        [str(_executable(bundle)), "--self-test", "--data-dir", str(tmp_path / "data")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -101,3 +101,13 @@ def test_frozen_smoke_test(bundle: Path, tmp_path: Path) -> None:
     assert result["frozen"] is True, result
     assert result["packs"] == 1, result
     assert result["questions"] >= 65, result
+    # Every screen, FSRS and FTS5 search work in the bundle (all loaded on first use).
+    assert result["self_test"]["ok"] is True, result
+    assert result["self_test"]["screens"] == [
+        "history",
+        "packs",
+        "browser",
+        "progress",
+        "practice",
+        "results",
+    ]
