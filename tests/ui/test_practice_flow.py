@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from mlcert_desktop.core.study import Grade
 from mlcert_desktop.storage import attempts_repo, study_repo
@@ -47,6 +47,12 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
     assert window.stack.currentWidget() is screen and len(c.session) == 5
     assert not screen.feedback.isVisible()
 
+    # F1: the practice keys.
+    qtbot.keyClick(screen, Qt.Key.Key_F1)
+    box = screen.findChild(QMessageBox)
+    assert box is not None and "Check the answer" in box.text()
+    box.close()
+
     # Enter without an answer: refused with a message, nothing judged.
     qtbot.keyClick(screen, Qt.Key.Key_Return)
     assert screen.banner.isVisible() and "first" in screen.banner.text()
@@ -63,6 +69,10 @@ def test_practice_pause_restart_resume_finish(qtbot, window, ctx, clock, five_qu
         assert ("Correct" in text) is right and ("Not quite" in text) is not right
         assert item.question.explanation in text
         assert not screen.choices.isEnabled()  # a checked answer is final
+        verdicts = {r.choice_id: r.property("verdict") or "" for r in screen.choices.rows}
+        for ch in item.question.choices:  # the key in green, a wrong choice in red
+            mine = ch.id in item.selected
+            assert verdicts[ch.id] == ("right" if ch.correct else "wrong" if mine else "")
         expected = Grade.GOOD if right else Grade.AGAIN
         assert c.checked_items[pos].grade is expected
         assert c.checked_items[pos].time_spent_s == pytest.approx(30)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Signal
 
 from mlcert_desktop.ui.exam_controller import ExamController
 from mlcert_desktop.ui.screens.question_screen import QuestionScreen
 from mlcert_desktop.ui.widgets.navigator import Navigator
 
-SHORTCUTS_HELP = [
+EXAM_SHORTCUTS = [
     ("1 – 6  or  A – E", "Choose / un-choose option 1–6 (A–E)"),
     ("N  or  →", "Next question"),
     ("P  or  ←", "Previous question"),
@@ -21,13 +20,13 @@ SHORTCUTS_HELP = [
 ]
 
 
-def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS_HELP)
-    return f"<table cellspacing='6'>{rows}</table>"
-
-
 class ExamScreen(QuestionScreen):
     reviewRequested = Signal()
+    SHORTCUTS = EXAM_SHORTCUTS
+    HELP_NOTE = (
+        "Your answers are saved as you give them. If the app closes, start it again "
+        "to resume this exam with the time that was left."
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__("Flag for review", parent)
@@ -53,7 +52,6 @@ class ExamScreen(QuestionScreen):
 
         self.add_shortcut(["R"], self.reviewRequested.emit)
         self.add_shortcut(["G"], self.toggle_navigator)
-        self.add_shortcut(["F1", "?", "Shift+?"], self.show_help)
 
     # -- wiring --------------------------------------------------------------------------------
     def attach(self, controller: ExamController) -> None:
@@ -86,14 +84,3 @@ class ExamScreen(QuestionScreen):
 
     def toggle_navigator(self) -> None:
         self.navigator.setVisible(not self.navigator.isVisible())
-
-    def show_help(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(shortcuts_html())
-        box.setInformativeText(
-            "Your answers are saved as you give them. If the app closes, start it again "
-            "to resume this exam with the time that was left."
-        )
-        box.open()

@@ -42,6 +42,21 @@ class PracticeScreen(QuestionScreen):
     pauseRequested = Signal()
     finishRequested = Signal()
     BANNER_MS = 6000
+    SHORTCUTS = [
+        ("1 – 6  or  A – E", "Choose / un-choose option 1–6 (A–E)"),
+        ("Enter  or  Space", "Check the answer; once checked, next question"),
+        ("N  or  →", "Next question"),
+        ("P  or  ←", "Previous question"),
+        ("F", "Flag / unflag the question"),
+        ("Ctrl+1 … Ctrl+4", "Grade a checked answer: Again, Hard, Good, Easy"),
+        ("T", "Hide / show the time"),
+        ("Esc", "Pause (resume later from the home screen)"),
+        ("F1  or  ?", "This help"),
+    ]
+    HELP_NOTE = (
+        "Each checked answer is saved and schedules the question's next review. Pause at "
+        "any time: Resume practice on the home screen brings you back to this question."
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__("Flag this question", parent)
@@ -72,6 +87,7 @@ class PracticeScreen(QuestionScreen):
             b = self.button(
                 f"{grade.label} (Ctrl+{int(grade)})",
                 lambda _=False, gr=grade: self.controller.regrade(gr),
+                "grade",
             )
             b.setCheckable(True)
             b.setToolTip(GRADE_HELP[grade])
@@ -84,11 +100,13 @@ class PracticeScreen(QuestionScreen):
         self.body_layout.addWidget(self.grade_box)
         self.body_layout.addStretch(1)
 
+        self.help_btn = self.button("Help (F1)", self.show_help, "secondary")
         self.pause_btn = self.button("Pause (Esc)", self.pauseRequested.emit, "secondary")
         self.finish_btn = self.button("Finish practice", self.finishRequested.emit)
         self.prev_btn = self.button("◀ Previous", lambda: self.controller.previous())
         self.next_btn = self.button("Next ▶", self._next)
         bar = self.bottom_layout
+        bar.addWidget(self.help_btn)
         bar.addWidget(self.pause_btn)
         bar.addWidget(self.finish_btn)
         bar.addStretch(1)
@@ -142,6 +160,16 @@ class PracticeScreen(QuestionScreen):
         score = f" · {c.right_count} of {c.checked_count} right" if c.checked_count else ""
         self.counter.setText(f"Question {pos + 1} of {len(s)}{score}")
         self.choices.setEnabled(done is None)
+        item = s.current
+        self.choices.set_verdicts(
+            {}
+            if done is None
+            else {
+                ch.id: "right" if ch.correct else "wrong"
+                for ch in item.question.choices
+                if ch.correct or ch.id in item.selected
+            }
+        )
         self.check_btn.setText("Check answer (Enter)" if done is None else "Next question (Enter)")
         self.check_btn.setEnabled(done is None or pos + 1 < len(s))
         self.feedback.setVisible(done is not None)

@@ -36,8 +36,15 @@ def selection_hint(item: SessionItem) -> str | None:
     return f"Select {q.select} answers — selected {len(item.selected)} of {q.select}."
 
 
+def shortcuts_html(shortcuts) -> str:
+    rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in shortcuts)
+    return f"<table cellspacing='6'>{rows}</table>"
+
+
 class QuestionScreen(QWidget):
     BANNER_MS = 8000
+    SHORTCUTS: list[tuple[str, str]] = []  # (keys, what they do) for the F1 help
+    HELP_NOTE = ""
 
     def __init__(self, flag_text: str, parent=None) -> None:
         super().__init__(parent)
@@ -101,6 +108,7 @@ class QuestionScreen(QWidget):
         self.add_shortcut(["P", "Left"], lambda: self.controller.previous())
         self.add_shortcut(["F"], lambda: self.controller.toggle_flag())
         self.add_shortcut(["T"], self.timer.toggle_hidden)
+        self.add_shortcut(["F1", "?", "Shift+?"], self.show_help)
 
     # -- building blocks for the screens ---------------------------------------------------------
     def button(self, text: str, slot, role: str = "") -> QPushButton:
@@ -165,3 +173,13 @@ class QuestionScreen(QWidget):
         self.banner.setText(text)
         self.banner.show()
         self._banner_timer.start()
+
+    def show_help(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(shortcuts_html(self.SHORTCUTS))
+        box.setInformativeText(self.HELP_NOTE)
+        box.open()

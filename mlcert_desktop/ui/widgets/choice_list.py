@@ -77,6 +77,14 @@ class ChoiceRow(QWidget):
             self.clicked.emit(self.choice_id)
         super().mouseReleaseEvent(event)
 
+    def set_verdict(self, verdict: str) -> None:
+        """ "right", "wrong" (chosen but wrong) or "" — practice shows the key on the options."""
+        if (self.property("verdict") or "") == verdict:
+            return
+        self.setProperty("verdict", verdict)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
     def set_checked(self, checked: bool) -> None:
         self.button.setChecked(checked)
         if checked == self._selected and self.property("selected") is not None:
@@ -133,3 +141,8 @@ class ChoiceList(QWidget):
     def set_selected(self, selected) -> None:
         for row in self.rows:
             row.set_checked(row.choice_id in selected)
+
+    def set_verdicts(self, verdicts: dict[str, str]) -> None:
+        """Mark options "right" or "wrong" after a practice answer is checked ({} clears)."""
+        for row in self.rows:
+            row.set_verdict(verdicts.get(row.choice_id, ""))
