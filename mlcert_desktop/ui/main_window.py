@@ -311,14 +311,14 @@ class MainWindow(QMainWindow):
         pack = packs_repo.get_pack(self.ctx.db, pack_id)
         if pack is None:
             return
-        from mlcert_desktop.ui.practice_controller import drill_question_ids
+        from mlcert_desktop.ui.practice_controller import drill_session
 
         drill = Drill(drill_name)
-        qids = drill_question_ids(self.ctx, pack, drill)
+        qids, title = drill_session(self.ctx, pack, drill)
         if not qids:
             _dialogs().info(self, drill.title, f"There are no questions in “{drill.title}” yet.")
             return
-        self.start_practice(pack, qids, f"{pack.exam_code} — {drill.title}")
+        self.start_practice(pack, qids, title)
 
     def _drill_from_results(self, pack_id: str, qids: list, title: str) -> None:
         pack = packs_repo.get_pack(self.ctx.db, pack_id)

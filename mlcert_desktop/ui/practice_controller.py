@@ -192,10 +192,11 @@ def _budget(pack: PackInfo | None) -> float:
     return DEFAULT_BUDGET_S
 
 
-def drill_question_ids(
+def drill_session(
     ctx: AppContext, pack: PackInfo, drill: Drill, count: int | None = 20
-) -> list[str]:
-    """The questions of a drill (missed, flagged, never seen, weakest domain, due)."""
+) -> tuple[list[str], str]:
+    """The questions of a drill (missed, flagged, never seen, weakest domain, due), and the
+    session's title ("MLS-C01 — Weakest domain: Modeling")."""
     statuses = study_repo.statuses(ctx.db, pack.pack_id)
     weights = {d.id: d.weight for d in pack.blueprint.domains}
     now = dt.datetime.now(dt.timezone.utc)
@@ -204,4 +205,8 @@ def drill_question_ids(
     keep_order = drill in (Drill.DUE, Drill.WEAKEST)
     if drill is Drill.DUE:
         count = None  # a due session holds every review that is due
-    return study.pick(candidates, count, rng, keep_order=keep_order)
+    title = f"{pack.exam_code} — {drill.title}"
+    if drill is Drill.WEAKEST and candidates:
+        names = {d.id: d.name for d in pack.blueprint.domains}
+        title += f": {names.get(candidates[0].domain, f'Domain {candidates[0].domain}')}"
+    return study.pick(candidates, count, rng, keep_order=keep_order), title

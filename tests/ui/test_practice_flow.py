@@ -215,3 +215,20 @@ def test_one_unfinished_session_of_each_kind(qtbot, window, confirmations, five_
     assert [a.id for a in attempts_repo.in_progress(window.ctx.db, "practice")] == [
         window.controller.attempt_id
     ]
+
+
+def test_weakest_domain_drill_names_the_domain(qtbot, window):
+    from tests.ui.test_exam_flow import start_full_exam
+
+    c = start_full_exam(qtbot, window)
+    for pos, item in enumerate(c.session.items):  # right everywhere but in "Modeling"
+        if item.question.domain != 3:
+            c.go_to(pos)
+            for i, ch in enumerate(item.ordered_choices()):
+                if ch.correct:
+                    c.choose_index(i)
+    with qtbot.waitSignal(c.finished, timeout=2000):
+        c.finish()
+    window.start_drill(factory.PACK_ID, "weakest")
+    assert window.controller.blueprint.title == "TST-C01 — Weakest domain: Modeling"
+    assert {it.question.domain for it in window.controller.session.items} == {3}
