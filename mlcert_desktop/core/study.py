@@ -50,6 +50,7 @@ class Drill(str, Enum):
 # Shorter than this share of the exam's time per question, a right answer counts as Easy;
 # longer than the whole share, as Hard (it was known, but not fluently).
 EASY_SHARE = 0.25
+DRILL_SIZE = 20  # questions in one drill session (a due-review session takes all that are due)
 DEFAULT_BUDGET_S = 180 * 60 / 65  # MLS-C01's time per question, when a pack does not say
 
 
@@ -70,9 +71,14 @@ def auto_grade(correct: bool, seconds: float | None, budget_s: float = DEFAULT_B
 @functools.cache
 def _scheduler():
     """fsrs is imported when the first review is scheduled, not at start-up."""
+    import datetime as _dt
+
     from fsrs import Scheduler
 
-    return Scheduler(enable_fuzzing=False)  # deterministic: the same answers, the same plan
+    # One 10-minute learning step: a wrong answer comes back in the same sitting, a right one
+    # graduates at once (with the default 1 and 10 minutes, every right answer of a finished
+    # exam would come due again ten minutes later). No fuzzing: the same answers, the same plan.
+    return Scheduler(learning_steps=(_dt.timedelta(minutes=10),), enable_fuzzing=False)
 
 
 def review(

@@ -197,7 +197,21 @@ def migrate(db: Database, path: Path | None = None) -> list[str]:
         with db.atomic():
             step(db.conn)
             db.execute("INSERT INTO _migrations VALUES (?, ?)", [name, utcnow()])
+    if pending:
+        _data_steps(db)
     return [n for n, _ in pending]
+
+
+def _data_steps(db: Database) -> None:
+    """Work that migrations leave to the app's code, run once the schema is current."""
+    flag = "SELECT 1 FROM settings WHERE key = 'study_backfill_pending'"
+    if db.execute(flag).fetchone() is None:
+        return
+    from mlcert_desktop.storage import study_repo
+
+    with db.atomic():
+        study_repo.backfill_exam_outcomes(db.conn)
+        db.execute("DELETE FROM settings WHERE key = 'study_backfill_pending'")
 
 
 def backup(db: Database, folder: Path, reason: str) -> Path:

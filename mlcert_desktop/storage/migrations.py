@@ -141,6 +141,7 @@ def _study(conn: sqlite3.Connection) -> None:
             card_before TEXT                  -- FSRS state before this review (undo / regrade)
         );
         CREATE INDEX review_log_question ON review_log(pack_id, qid, id);
+        CREATE INDEX review_log_attempt ON review_log(attempt_id, position, id);
         CREATE TABLE reviews (                -- FSRS card per question id, kept across pack updates
             pack_id TEXT NOT NULL,
             qid TEXT NOT NULL,
@@ -165,13 +166,13 @@ def _study(conn: sqlite3.Connection) -> None:
         INSERT OR IGNORE INTO question_flags
             SELECT i.pack_id, i.qid, coalesce(a.finished_at, a.started_at)
             FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
-            WHERE i.flagged AND a.state = 'finished';
+            WHERE i.flagged AND a.state != 'abandoned';
+        INSERT OR REPLACE INTO settings VALUES ('study_backfill_pending', '1')
         """,
     )
-    # Exams finished before study mode count as judged answers (Missed, accuracy, reviews).
-    from mlcert_desktop.storage.study_repo import backfill_exam_outcomes
-
-    backfill_exam_outcomes(conn)
+    # The exams finished before study mode are judged by the app's code once every
+    # migration has run (storage.db.migrate): a migration must not call code that later
+    # schema changes could break.
 
 
 MIGRATIONS: list[Migration] = [

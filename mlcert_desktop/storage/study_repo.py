@@ -120,7 +120,8 @@ def correct_keys(conn: sqlite3.Connection, pack_id: str, qids: Iterable[str]) ->
 
 
 def record_exam_outcomes(db, attempt_id: int, now: dt.datetime | None = None) -> int:
-    """Judge every not-yet-judged item of a finished exam (unanswered counts as wrong)."""
+    """Judge every answered, not-yet-judged item of a finished exam. An unanswered one scores
+    as wrong in the exam, but was never answered: it stays out of Missed and keeps no card."""
     conn = _conn(db)
     rows = conn.execute(
         """SELECT position, pack_id, qid, selected FROM attempt_items
@@ -132,14 +133,17 @@ def record_exam_outcomes(db, attempt_id: int, now: dt.datetime | None = None) ->
         for qid, k in correct_keys(conn, pack_id, [r[2] for r in rows if r[1] == pack_id]).items():
             keys[(pack_id, qid)] = k
     for position, pack_id, qid, selected in rows:
+        chosen = set(json.loads(selected))
+        if not chosen:
+            continue  # never answered (time ran out, or skipped): not "missed", still unseen
         key = keys.get((pack_id, qid))
-        correct = bool(key) and set(json.loads(selected)) == key
+        correct = bool(key) and chosen == key
         grade = study.auto_grade(correct, None)
         record_outcome(
             conn, pack_id, qid, correct, grade, attempt_id=attempt_id, position=position, now=now
         )
     conn.execute("UPDATE attempt_items SET checked = 1 WHERE attempt_id = ?", [attempt_id])
-    return len(rows)
+    return sum(1 for r in rows if json.loads(r[3]))
 
 
 def backfill_exam_outcomes(conn: sqlite3.Connection) -> None:
@@ -163,6 +167,9 @@ class CheckedItem:
     grade: Grade
     auto_grade: Grade
     time_spent_s: float
+    # False once the question was judged again elsewhere (say, in an exam since): the later
+    # answer's review was built on this one, which can no longer be regraded.
+    regradable: bool = True
 
 
 def check_answer(
@@ -214,29 +221,44 @@ def check_answer(
     return CheckedItem(position, log_id, correct, grade, grade, time_spent_s)
 
 
-def save_time_spent(db: sqlite_utils.Database, attempt_id: int, position: int, s: float) -> None:
+def save_time_spent(
+    db: sqlite_utils.Database,
+    attempt_id: int,
+    position: int,
+    s: float,
+    time_used: float | None = None,
+) -> None:
+    """The time spent on one question; with `time_used`, the session's clock and position
+    too, in the same transaction (the practice screen's once-a-second checkpoint)."""
     with db.atomic():
         db.execute(
             "UPDATE attempt_items SET time_spent_s = ? WHERE attempt_id = ? AND position = ?",
             [s, attempt_id, position],
         )
+        if time_used is not None:
+            db.execute(
+                """UPDATE attempts SET time_used_s = ?, position = ?
+                   WHERE id = ? AND state = 'in_progress'""",
+                [time_used, position, attempt_id],
+            )
 
 
 def practice_state(db: sqlite_utils.Database, attempt_id: int) -> dict[int, CheckedItem]:
     """The checked items of a practice attempt, with their grades (for resuming)."""
     out = {}
-    for position, checked, spent, log_id, correct, grade, auto in db.execute(
-        """SELECT i.position, i.checked, i.time_spent_s, l.id, l.correct, l.grade, l.auto_grade
-           FROM attempt_items i LEFT JOIN review_log l
+    for position, spent, log_id, correct, grade, auto, latest in db.execute(
+        """SELECT i.position, i.time_spent_s, l.id, l.correct, l.grade, l.auto_grade,
+                  l.id = (SELECT max(id) FROM review_log x
+                          WHERE x.pack_id = l.pack_id AND x.qid = l.qid)
+           FROM attempt_items i JOIN review_log l
              ON l.id = (SELECT max(id) FROM review_log
                         WHERE attempt_id = i.attempt_id AND position = i.position)
-           WHERE i.attempt_id = ? ORDER BY i.position""",
+           WHERE i.attempt_id = ? AND i.checked ORDER BY i.position""",
         [attempt_id],
     ):
-        if checked and log_id is not None:
-            out[position] = CheckedItem(
-                position, log_id, bool(correct), Grade(grade), Grade(auto), spent
-            )
+        out[position] = CheckedItem(
+            position, log_id, bool(correct), Grade(grade), Grade(auto), spent, bool(latest)
+        )
     return out
 
 
@@ -314,8 +336,9 @@ def due_count(
 def answer_dates(db: sqlite_utils.Database) -> list[dt.date]:
     """The local dates on which the user answered anything (for the streak)."""
     days = set()
-    for (at,) in db.execute("SELECT DISTINCT substr(reviewed_at, 1, 13) FROM review_log"):
-        stamp = dt.datetime.fromisoformat(at + ":00:00+00:00")
+    # To the minute: a time zone may be a half or a quarter hour away from UTC.
+    for (at,) in db.execute("SELECT DISTINCT substr(reviewed_at, 1, 16) FROM review_log"):
+        stamp = dt.datetime.fromisoformat(at + ":00+00:00")
         days.add(stamp.astimezone().date())
     return sorted(days)
 
@@ -386,6 +409,7 @@ def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
 def fts_query(text: str) -> str | None:
     """User words -> an FTS5 query: every word must match (prefix match on each), and no
     character the user types can be taken as FTS syntax."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)  # NUL ends an FTS string
     words = [w.replace('"', "") for w in text.split()]
     # A word with no letter or digit ("*", "-", "(") has no token to match: it would turn the
     # whole query into one that matches nothing.

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from mlcert_desktop.core import study
 from mlcert_desktop.core.models import PackInfo
 from mlcert_desktop.core.session import ExamSession, ItemState, SessionItem
-from mlcert_desktop.core.study import DEFAULT_BUDGET_S, Drill, Grade
+from mlcert_desktop.core.study import DEFAULT_BUDGET_S, DRILL_SIZE, Drill, Grade
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.storage.study_repo import CheckedItem
 from mlcert_desktop.ui.context import AppContext
@@ -37,6 +37,11 @@ class PracticeController(ExamController):
         pack = packs_repo.get_pack(ctx.db, row.pack_id) if row else None
         self.budget_s = _budget(pack)
         self._shown_at = session.time_used
+        if row is not None and row.state == "in_progress":
+            # A flag is on the question: it may have changed (browser, exam) while paused.
+            flagged = study_repo.flagged_ids(ctx.db, row.pack_id)
+            for item in session.items:
+                item.flagged = item.question.id in flagged
 
     @classmethod
     def start_practice(
@@ -114,6 +119,17 @@ class PracticeController(ExamController):
         self._leave_question()
         super().suspend()
 
+    def _save_progress(self) -> None:
+        """The clock checkpoint also saves the time on the current question, so a crash
+        loses at most a second of it (and of the grade it leads to)."""
+        pos = self.session.position
+        if pos in self.checked_items:
+            super()._save_progress()
+            return
+        used = self.session.checkpoint()
+        study_repo.save_time_spent(self.ctx.db, self.attempt_id, pos, self._bank_time(), used)
+        self._last_saved = used
+
     # -- answering -----------------------------------------------------------------------------
     def is_checked(self, position: int | None = None) -> bool:
         pos = self.session.position if position is None else position
@@ -153,10 +169,14 @@ class PracticeController(ExamController):
     def regrade(self, grade: Grade) -> None:
         """The user's own grade for the current (checked) answer replaces the automatic one."""
         c = self.checked_items.get(self.session.position)
-        if c is None or c.log_id is None or c.grade is grade:
+        if c is None or c.log_id is None or c.grade is grade or not c.regradable:
             return
-        study_repo.regrade(self.ctx.db, c.log_id, grade)
-        self.checked_items[c.position] = replace(c, grade=grade)
+        try:
+            study_repo.regrade(self.ctx.db, c.log_id, grade)
+        except ValueError:  # judged again since this answer: the later review stands
+            self.checked_items[c.position] = replace(c, regradable=False)
+        else:
+            self.checked_items[c.position] = replace(c, grade=grade)
         self.checked.emit(c.position)
 
     def next_due(self) -> dt.datetime | None:
@@ -193,7 +213,7 @@ def _budget(pack: PackInfo | None) -> float:
 
 
 def drill_session(
-    ctx: AppContext, pack: PackInfo, drill: Drill, count: int | None = 20
+    ctx: AppContext, pack: PackInfo, drill: Drill, count: int | None = None
 ) -> tuple[list[str], str]:
     """The questions of a drill (missed, flagged, never seen, weakest domain, due), and the
     session's title ("MLS-C01 — Weakest domain: Modeling")."""
@@ -204,7 +224,9 @@ def drill_session(
     rng = random.Random(ctx.exam_seed)
     keep_order = drill in (Drill.DUE, Drill.WEAKEST)
     if drill is Drill.DUE:
-        count = None  # a due session holds every review that is due
+        count = None  # a due session holds every review that is due (up to PRACTICE_MAX)
+    elif count is None:
+        count = DRILL_SIZE
     title = f"{pack.exam_code} — {drill.title}"
     if drill is Drill.WEAKEST and candidates:
         names = {d.id: d.name for d in pack.blueprint.domains}

@@ -78,7 +78,7 @@ def test_query_syntax_characters_are_plain_text(db, text):
     assert result == []  # none of these is a word of the test pack
 
 
-@pytest.mark.parametrize("text", ["*", "(", ")", "-", ":", "^", "'", "( * -"])
+@pytest.mark.parametrize("text", ["*", "(", ")", "-", ":", "^", "'", "( * -", "\x00", "\t\x1b"])
 def test_words_without_letters_or_digits_are_no_query(db, text):
     assert study_repo.search(db, P, text) == study_repo.search(db, P, "")
     assert study_repo.search(db, P, f"imbalance {text}") == ["q002"]

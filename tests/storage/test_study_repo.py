@@ -83,12 +83,19 @@ def test_finishing_an_exam_judges_every_item_once(db):
         "SELECT qid, correct, grade FROM review_log WHERE attempt_id = ? ORDER BY position",
         [attempt_id],
     ).fetchall()
-    assert [r[0] for r in log] == [it.question.id for it in items]
-    assert [r[1] for r in log] == [1, 0, 0, 0]  # unanswered counts as wrong
-    assert [r[2] for r in log] == [Grade.GOOD, Grade.AGAIN, Grade.AGAIN, Grade.AGAIN]
+    # Only answered items are judged: unanswered ones score as wrong in the exam but stay
+    # "never seen" for study, with no card.
+    assert [r[0] for r in log] == [it.question.id for it in items[:2]]
+    assert [r[1] for r in log] == [1, 0]
+    assert [r[2] for r in log] == [Grade.GOOD, Grade.AGAIN]
     assert study_repo.record_exam_outcomes(db, attempt_id) == 0  # already judged
-    missed = {s.qid for s in study_repo.statuses(db, P) if s.missed}
-    assert missed == {it.question.id for it in items[1:]}
+    st = {s.qid: s for s in study_repo.statuses(db, P)}
+    assert {q for q, s in st.items() if s.missed} == {items[1].question.id}
+    assert all(not st[it.question.id].seen for it in items[2:])
+    assert all(st[it.question.id].due is None for it in items[2:])
+    # A right exam answer graduates: not due again within the day, a wrong one is.
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    assert st[items[0].question.id].due > later > st[items[1].question.id].due
 
 
 def test_practice_attempts_are_not_judged_again_when_finished(db):
@@ -156,12 +163,45 @@ def test_migration_judges_exams_finished_before_study_mode(tmp_path, db):
         " flagged) VALUES (7, ?, ?, ?, '[]', ?, ?)",
         [(0, P, "q001", json.dumps(key), 0), (1, P, "q002", "[]", 1)],
     )
+    # An exam still in progress at the upgrade keeps its flag on the question too.
+    old.execute(
+        """INSERT INTO attempts (id, pack_id, mode, title, blueprint, seed, started_at, state)
+           VALUES (8, ?, 'exam', 't', '{}', 1, '2026-05-02T10:00:00+00:00', 'in_progress')""",
+        [P],
+    )
+    old.execute(
+        "INSERT INTO attempt_items (attempt_id, position, pack_id, qid, choice_order, flagged)"
+        " VALUES (8, 0, ?, 'q003', '[]', 1)",
+        [P],
+    )
     assert migrate(old) == ["0002_study"]
+    assert study_repo.flagged_ids(old, P) == {"q002", "q003"}
     st = {s.qid: s for s in study_repo.statuses(old, P)}
-    assert st["q001"].last_correct is True and st["q002"].missed and st["q002"].flagged
+    assert st["q001"].last_correct is True
+    assert not st["q002"].seen and st["q002"].flagged  # unanswered: flagged, not missed
+    assert db_settings(old) == []  # the one-off backfill ran and cleared its flag
     assert st["q001"].due > dt.datetime(2026, 5, 1, 12, tzinfo=dt.timezone.utc)
     old.close()
 
 
 def _key(db, qid):
     return study_repo.correct_keys(db.conn, P, [qid])[qid]
+
+
+def db_settings(db):
+    return db.execute("SELECT key FROM settings").fetchall()
+
+
+def test_streak_days_are_local_dates_in_half_hour_time_zones(db, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+5:30
+    time.tzset()
+    try:
+        with db.atomic():  # 18:45 UTC is 00:15 the next day in Kolkata
+            when = dt.datetime(2026, 12, 1, 18, 45, tzinfo=dt.timezone.utc)
+            study_repo.record_outcome(db, P, "q001", True, Grade.GOOD, now=when)
+        assert study_repo.answer_dates(db) == [dt.date(2026, 12, 2)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -188,7 +188,7 @@ def test_status_filters_follow_the_study_history(screen):
     assert len(screen.visible_ids()) == 10
     choose(screen.status_box, "due")
     assert screen.visible_ids() == []  # nothing due yet
-    screen.now = lambda: NOW + dt.timedelta(days=1)
+    screen.now = lambda: NOW + dt.timedelta(days=3)  # a right first answer: due in 2 days
     screen.refresh()
     assert screen.visible_ids() == ["q001", "q002"]
     assert screen.table.item(1, 4).text() == "right 1/1 · due"

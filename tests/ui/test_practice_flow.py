@@ -174,8 +174,13 @@ def test_missed_drill_from_home_after_an_exam(qtbot, window):
     from tests.ui.test_exam_flow import start_full_exam
 
     c = start_full_exam(qtbot, window)
+    for pos, item in enumerate(c.session.items):  # every question answered wrong
+        c.go_to(pos)
+        wrong = [i for i, ch in enumerate(item.ordered_choices()) if not ch.correct]
+        for i in wrong[: item.question.select]:
+            c.choose_index(i)
     with qtbot.waitSignal(c.finished, timeout=2000):
-        c.finish()  # nothing answered: every question is missed
+        c.finish()
     window.show_home()
     btn = _button(window.home, "Missed (5)")
     assert btn.isEnabled()
@@ -232,3 +237,49 @@ def test_weakest_domain_drill_names_the_domain(qtbot, window):
     window.start_drill(factory.PACK_ID, "weakest")
     assert window.controller.blueprint.title == "TST-C01 — Weakest domain: Modeling"
     assert {it.question.domain for it in window.controller.session.items} == {3}
+
+
+def test_time_on_the_current_question_is_saved_with_each_clock_checkpoint(qtbot, window, clock):
+    window.start_drill(factory.PACK_ID, "unseen")
+    c = window.controller
+    clock.advance(40)
+    qtbot.waitUntil(lambda: study_repo.time_spent(window.ctx.db, c.attempt_id)[0] >= 40)
+    # As after a crash: a new controller over what was saved.
+    from mlcert_desktop.ui.practice_controller import PracticeController
+
+    again = PracticeController.resume(window.ctx, c.attempt_id)
+    assert again.spent[0] == pytest.approx(40, abs=1)
+
+
+def test_an_answer_judged_again_since_can_no_longer_be_regraded(
+    qtbot, window, ctx, five_question_dialog
+):
+    window.start_drill(factory.PACK_ID, "unseen")
+    c = window.controller
+    item = c.session.current
+    for i, ch in enumerate(item.ordered_choices()):
+        if ch.correct:
+            c.choose_index(i)
+    assert c.check()
+    window.pause_practice()
+    with ctx.db.atomic():  # the same question answered later, elsewhere
+        study_repo.record_outcome(ctx.db, factory.PACK_ID, item.question.id, True, Grade.GOOD)
+    study_repo.set_flag(ctx.db, factory.PACK_ID, item.question.id, True)  # flagged meanwhile
+    window.resume_exam(c.attempt_id)
+    c2, screen = window.controller, window.practice_screen
+    assert c2.session.current.flagged and screen.flag_box.isChecked()
+    assert not c2.checked_items[0].regradable
+    assert not screen.grade_buttons[Grade.EASY].isEnabled()
+    assert "answered this question again since" in screen.grade_text.text()
+    c2.regrade(Grade.EASY)  # nothing happens, nothing raised
+    assert c2.checked_items[0].grade is Grade.GOOD
+
+
+def test_home_redraws_when_reviews_come_due(qtbot, window, ctx, monkeypatch):
+    window.show_home()
+    assert _button(window.home, "Due today (0)")
+    later = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=11)
+    with ctx.db.atomic():  # a wrong answer eleven minutes ago: due again now
+        study_repo.record_outcome(ctx.db, factory.PACK_ID, "q001", False, Grade.AGAIN, now=later)
+    window.home.refresh_if_due_changed()  # what the once-a-minute timer calls
+    assert _button(window.home, "Due today (1)").isEnabled()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
-from mlcert_desktop.core.study import Drill, QuestionStatus, drill_candidates
+from mlcert_desktop.core.study import DRILL_SIZE, Drill, QuestionStatus, drill_candidates
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
@@ -203,12 +203,12 @@ class PackCard(QFrame):
             (Drill.UNSEEN, "Never seen", "Questions you have never answered"),
         ):
             n = size(drill)
-            add(1, f"{label} ({n})", drill.value, tip, n > 0)
+            add(1, f"{label} ({n})", drill.value, f"{tip}; up to {DRILL_SIZE} a session", n > 0)
         add(
             1,
             Drill.WEAKEST.title,
             Drill.WEAKEST.value,
-            "Your lowest-accuracy domain",
+            f"Your lowest-accuracy domain; up to {DRILL_SIZE} questions a session",
             bool(statuses),
         )
         for row in rows:
@@ -265,10 +265,18 @@ class HomeScreen(QWidget):
     historyRequested = Signal()
     packsRequested = Signal()
 
+    DUE_CHECK_MS = 60_000
+
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("homeScreen")
+        # Reviews come due while the home screen is open (a wrong answer after ten minutes):
+        # look once a minute and redraw when the count changed.
+        self._due_seen = -1
+        self._due_timer = QTimer(self, interval=self.DUE_CHECK_MS)
+        self._due_timer.timeout.connect(self.refresh_if_due_changed)
+        self._due_timer.start()
         header = QFrame(objectName="topBar")
         h = QHBoxLayout(header)
         h.setContentsMargins(24, 12, 24, 12)
@@ -314,7 +322,12 @@ class HomeScreen(QWidget):
         layout.addWidget(header)
         layout.addWidget(scroll, 1)
 
+    def refresh_if_due_changed(self) -> None:
+        if self.isVisible() and study_repo.due_count(self.ctx.db) != self._due_seen:
+            self.refresh()
+
     def refresh(self) -> None:
+        self._due_seen = study_repo.due_count(self.ctx.db)
         while self.cards.count():
             w = self.cards.takeAt(0).widget()
             if w is not None:

@@ -150,7 +150,9 @@ class PracticeScreen(QuestionScreen):
         if position == self.controller.session.position:
             self._render_checked()
             # Bring the verdict into view once the layout has room for it.
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.feedback, 0, 120))
+            QTimer.singleShot(
+                0, self, lambda: self.scroll.ensureWidgetVisible(self.feedback, 0, 120)
+            )
 
     def _render_checked(self) -> None:
         c = self.controller
@@ -179,6 +181,13 @@ class PracticeScreen(QuestionScreen):
         self.feedback.setText(feedback_html(s.current, done))
         for grade, b in self.grade_buttons.items():
             b.setChecked(grade is done.grade)
+            b.setEnabled(done.regradable)
+        if not done.regradable:
+            self.grade_text.setText(
+                "You answered this question again since (in an exam or another session): "
+                "its next review follows that later answer."
+            )
+            return
         auto = " (chosen from your answer and time)" if done.grade is done.auto_grade else ""
         now = dt.datetime.now(dt.timezone.utc)
         due = next_review_text(c.next_due(), now)
