@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,17 +91,6 @@ def review(
     ms = None if duration_s is None else int(duration_s * 1000)
     card, _log = _scheduler().review_card(card, Rating(int(grade)), when, ms)
     return card.to_json(), card.due
-
-
-def card_state(card_json: str) -> dict:
-    """The parts of a card worth showing (state name, stability in days, due)."""
-    d = json.loads(card_json)
-    return {
-        "state": {1: "learning", 2: "review", 3: "relearning"}[int(d["state"])],
-        "stability": d["stability"],
-        "difficulty": d["difficulty"],
-        "due": d["due"],
-    }
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mlcert_desktop.core import study
 from mlcert_desktop.core.models import Domain, ExamBlueprint
 from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.storage import study_repo
@@ -144,11 +145,66 @@ def save_flag(
 
 
 def save_progress(
-    db: sqlite_utils.Database, attempt_id: int, time_used: float, position: int | None = None
+    db: sqlite_utils.Database,
+    attempt_id: int,
+    time_used: float,
+    position: int | None = None,
+    time_on_question: float | None = None,
 ) -> None:
-    """The periodic checkpoint of the clock (and the current question)."""
+    """The periodic checkpoint of the clock (and the current question; in practice, also the
+    time spent on that question so far)."""
     with db.atomic():
+        if time_on_question is not None and position is not None:
+            db.execute(
+                "UPDATE attempt_items SET time_spent_s = ? WHERE attempt_id = ? AND position = ?",
+                [time_on_question, attempt_id, position],
+            )
         _touch(db, attempt_id, time_used, position)
+
+
+def check_answer(
+    db: sqlite_utils.Database,
+    attempt_id: int,
+    position: int,
+    selected,
+    *,
+    correct: bool,
+    time_spent_s: float,
+    time_used: float,
+    budget_s: float = study.DEFAULT_BUDGET_S,
+    now=None,
+) -> study_repo.CheckedItem:
+    """A practice answer is submitted: save it, judge it and schedule its next review, in one
+    transaction."""
+    grade = study.auto_grade(correct, time_spent_s, budget_s)
+    with db.atomic():
+        row = db.execute(
+            """SELECT pack_id, qid, checked FROM attempt_items
+               WHERE attempt_id = ? AND position = ?""",
+            [attempt_id, position],
+        ).fetchone()
+        if row is None:
+            raise KeyError(position)
+        if row[2]:
+            raise ValueError("this answer has already been checked")
+        db.execute(
+            """UPDATE attempt_items SET selected = ?, answered_at = ?, checked = 1,
+                   time_spent_s = ? WHERE attempt_id = ? AND position = ?""",
+            [json.dumps(sorted(selected)), utcnow(), time_spent_s, attempt_id, position],
+        )
+        log_id = study_repo.record_outcome(
+            db,
+            row[0],
+            row[1],
+            correct,
+            grade,
+            duration_s=time_spent_s,
+            attempt_id=attempt_id,
+            position=position,
+            now=now,
+        )
+        _touch(db, attempt_id, time_used, position)
+    return study_repo.CheckedItem(position, log_id, correct, grade, grade, time_spent_s)
 
 
 def _touch(db, attempt_id: int, time_used: float, position: int | None) -> None:

@@ -1,6 +1,6 @@
 """Study data: judged answers (review_log), FSRS cards, question flags and the search index.
 
-Every judged answer — a checked practice answer, or every item of a finished exam — is one
+Every judged answer — a checked practice answer, or an answered item of a finished exam — is one
 `review_log` row and moves the question's FSRS card in `reviews`. Cards and flags are keyed by
 (pack_id, question id), so they survive pack updates for questions whose ids remain.
 """
@@ -132,10 +132,12 @@ def record_exam_outcomes(db, attempt_id: int, now: dt.datetime | None = None) ->
     for pack_id in {r[1] for r in rows}:
         for qid, k in correct_keys(conn, pack_id, [r[2] for r in rows if r[1] == pack_id]).items():
             keys[(pack_id, qid)] = k
+    judged = 0
     for position, pack_id, qid, selected in rows:
         chosen = set(json.loads(selected))
         if not chosen:
             continue  # never answered (time ran out, or skipped): not "missed", still unseen
+        judged += 1
         key = keys.get((pack_id, qid))
         correct = bool(key) and chosen == key
         grade = study.auto_grade(correct, None)
@@ -143,7 +145,7 @@ def record_exam_outcomes(db, attempt_id: int, now: dt.datetime | None = None) ->
             conn, pack_id, qid, correct, grade, attempt_id=attempt_id, position=position, now=now
         )
     conn.execute("UPDATE attempt_items SET checked = 1 WHERE attempt_id = ?", [attempt_id])
-    return sum(1 for r in rows if json.loads(r[3]))
+    return judged
 
 
 def backfill_exam_outcomes(conn: sqlite3.Connection) -> None:
@@ -170,77 +172,6 @@ class CheckedItem:
     # False once the question was judged again elsewhere (say, in an exam since): the later
     # answer's review was built on this one, which can no longer be regraded.
     regradable: bool = True
-
-
-def check_answer(
-    db: sqlite_utils.Database,
-    attempt_id: int,
-    position: int,
-    selected: Iterable[str],
-    *,
-    correct: bool,
-    time_spent_s: float,
-    time_used: float,
-    budget_s: float = study.DEFAULT_BUDGET_S,
-    now: dt.datetime | None = None,
-) -> CheckedItem:
-    """A practice answer is submitted: save it, judge it and schedule its next review, in one
-    transaction."""
-    grade = study.auto_grade(correct, time_spent_s, budget_s)
-    with db.atomic():
-        row = db.execute(
-            """SELECT pack_id, qid, checked FROM attempt_items
-               WHERE attempt_id = ? AND position = ?""",
-            [attempt_id, position],
-        ).fetchone()
-        if row is None:
-            raise KeyError(position)
-        if row[2]:
-            raise ValueError("this answer has already been checked")
-        db.execute(
-            """UPDATE attempt_items SET selected = ?, answered_at = ?, checked = 1,
-                   time_spent_s = ? WHERE attempt_id = ? AND position = ?""",
-            [json.dumps(sorted(selected)), utcnow(), time_spent_s, attempt_id, position],
-        )
-        log_id = record_outcome(
-            db,
-            row[0],
-            row[1],
-            correct,
-            grade,
-            duration_s=time_spent_s,
-            attempt_id=attempt_id,
-            position=position,
-            now=now,
-        )
-        db.execute(
-            """UPDATE attempts SET time_used_s = ?, position = ?
-               WHERE id = ? AND state = 'in_progress'""",
-            [time_used, position, attempt_id],
-        )
-    return CheckedItem(position, log_id, correct, grade, grade, time_spent_s)
-
-
-def save_time_spent(
-    db: sqlite_utils.Database,
-    attempt_id: int,
-    position: int,
-    s: float,
-    time_used: float | None = None,
-) -> None:
-    """The time spent on one question; with `time_used`, the session's clock and position
-    too, in the same transaction (the practice screen's once-a-second checkpoint)."""
-    with db.atomic():
-        db.execute(
-            "UPDATE attempt_items SET time_spent_s = ? WHERE attempt_id = ? AND position = ?",
-            [s, attempt_id, position],
-        )
-        if time_used is not None:
-            db.execute(
-                """UPDATE attempts SET time_used_s = ?, position = ?
-                   WHERE id = ? AND state = 'in_progress'""",
-                [time_used, position, attempt_id],
-            )
 
 
 def practice_state(db: sqlite_utils.Database, attempt_id: int) -> dict[int, CheckedItem]:

@@ -110,10 +110,8 @@ class PracticeController(ExamController):
         return super().previous()
 
     def _leave_question(self) -> None:
-        pos = self.session.position
-        if pos not in self.checked_items:
-            study_repo.save_time_spent(self.ctx.db, self.attempt_id, pos, self._bank_time())
-        self._shown_at = self.session.time_used
+        """Bank and save the time on the question being left, before the position moves."""
+        self._save_progress()
 
     def suspend(self) -> None:
         self._leave_question()
@@ -123,11 +121,12 @@ class PracticeController(ExamController):
         """The clock checkpoint also saves the time on the current question, so a crash
         loses at most a second of it (and of the grade it leads to)."""
         pos = self.session.position
-        if pos in self.checked_items:
-            super()._save_progress()
-            return
         used = self.session.checkpoint()
-        study_repo.save_time_spent(self.ctx.db, self.attempt_id, pos, self._bank_time(), used)
+        spent = self._bank_time()
+        checked = pos in self.checked_items
+        attempts_repo.save_progress(
+            self.ctx.db, self.attempt_id, used, pos, None if checked else spent
+        )
         self._last_saved = used
 
     # -- answering -----------------------------------------------------------------------------
@@ -153,7 +152,7 @@ class PracticeController(ExamController):
             )
             return False
         spent = self._bank_time()
-        self.checked_items[pos] = study_repo.check_answer(
+        self.checked_items[pos] = attempts_repo.check_answer(
             self.ctx.db,
             self.attempt_id,
             pos,

@@ -102,12 +102,14 @@ def test_practice_attempts_are_not_judged_again_when_finished(db):
     attempt_id, bp, items = _exam(db)
     db.execute("UPDATE attempts SET mode = 'practice' WHERE id = ?", [attempt_id])
     q = items[0].question
-    checked = study_repo.check_answer(
+    checked = attempts_repo.check_answer(
         db, attempt_id, 0, q.correct_ids, correct=True, time_spent_s=5, time_used=5, now=NOW
     )
     assert checked.grade is Grade.EASY and checked.correct
     with pytest.raises(ValueError, match="already"):
-        study_repo.check_answer(db, attempt_id, 0, (), correct=False, time_spent_s=1, time_used=6)
+        attempts_repo.check_answer(
+            db, attempt_id, 0, (), correct=False, time_spent_s=1, time_used=6
+        )
     state = study_repo.practice_state(db, attempt_id)
     assert list(state) == [0] and state[0].log_id == checked.log_id
     report = score(items, bp.domains, bp.passing_score, bp.score_scale)
