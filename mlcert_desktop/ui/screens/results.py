@@ -174,10 +174,7 @@ class ResultsScreen(QWidget):
         rep = a.report or {}
         self.title.setText(f"Results — {a.title}")
         passed = bool(rep.get("passed"))
-        self.verdict.setText("PASS" if passed else "FAIL")
-        self.verdict.setProperty("passed", passed)
-        self.verdict.style().unpolish(self.verdict)
-        self.verdict.style().polish(self.verdict)
+        self._set_verdict("PASS" if passed else "FAIL", passed)
         lo, hi = rep.get("score_scale", [100, 1000])
         unscored = sum(1 for it in self.items if not it.scored)
         note = f" {unscored} unscored questions did not count." if unscored else ""
@@ -198,14 +195,19 @@ class ResultsScreen(QWidget):
             self._practice_summary(a)
         self._render_review()
 
+    def _set_verdict(self, text: str, good: bool) -> None:
+        """The big word at the top, green when `good`, red otherwise (the style sheet's
+        `passed` property)."""
+        self.verdict.setText(text)
+        self.verdict.setProperty("passed", good)
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+
     def _practice_summary(self, a: AttemptRow) -> None:
         """A practice session has no pass mark: say how many checked answers were right."""
         checked = [it for it in self.items if it.scored]
         right = sum(1 for it in checked if it.correct)
-        self.verdict.setText("PRACTICE")
-        self.verdict.setProperty("passed", right == len(checked) and bool(checked))
-        self.verdict.style().unpolish(self.verdict)
-        self.verdict.style().polish(self.verdict)
+        self._set_verdict("PRACTICE", right == len(checked) and bool(checked))
         pct = f" ({round(100 * right / len(checked))}%)" if checked else ""
         self.score.setText(
             f"<span style='font-size:20pt; font-weight:600'>{right} of {len(checked)}</span>"
