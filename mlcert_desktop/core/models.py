@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class ItemType(str, Enum):
@@ -16,16 +16,14 @@ class ExamStatus(str, Enum):
     RETIRED = "retired"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     id: str
     text: str
     correct: bool
     why: str = ""
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     pack_id: str
     id: str
     domain: int
@@ -82,15 +80,13 @@ def question_from_record(pack_id: str, r: QuestionRecord) -> Question:
     return Question(pack_id, *r[:6], choices, *r[7:])  # type: ignore[misc]
 
 
-@dataclass(frozen=True)
-class Domain:
+class Domain(NamedTuple):
     id: int
     name: str
     weight: float
 
 
-@dataclass(frozen=True)
-class ExamBlueprint:
+class ExamBlueprint(NamedTuple):
     """What one exam sitting looks like; full exams take it from the pack manifest."""
 
     title: str
@@ -108,15 +104,13 @@ class ExamBlueprint:
         return None if self.duration_minutes is None else self.duration_minutes * 60.0
 
 
-@dataclass(frozen=True)
-class PracticeExam:
+class PracticeExam(NamedTuple):
     id: str
     title: str
     question_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PackInfo:
+class PackInfo(NamedTuple):
     """An installed pack as the home and packs screens show it."""
 
     pack_id: str
@@ -131,7 +125,7 @@ class PackInfo:
     imported_at: str
     question_count: int
     blueprint: ExamBlueprint
-    practice_exams: tuple[PracticeExam, ...] = field(default=())
+    practice_exams: tuple[PracticeExam, ...] = ()
 
     @property
     def retired(self) -> bool:

@@ -11,8 +11,8 @@ import datetime as dt
 import functools
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum, IntEnum
+from typing import NamedTuple
 
 
 class Grade(IntEnum):
@@ -93,8 +93,7 @@ def review(
     return card.to_json(), card.due
 
 
-@dataclass(frozen=True)
-class QuestionStatus:
+class QuestionStatus(NamedTuple):
     """What the study screens know of one question, from every attempt so far."""
 
     qid: str
@@ -116,8 +115,7 @@ class QuestionStatus:
         return self.last_correct is False
 
 
-@dataclass(frozen=True)
-class StudyFilter:
+class StudyFilter(NamedTuple):
     """Which questions a practice session may use; empty sets mean 'any'."""
 
     domains: frozenset[int] = frozenset()
@@ -132,8 +130,7 @@ class StudyFilter:
         )
 
 
-@dataclass(frozen=True)
-class DomainAccuracy:
+class DomainAccuracy(NamedTuple):
     domain: int
     right: int
     answered: int

@@ -11,8 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlcert_desktop.core import study
 from mlcert_desktop.core.study import Grade, QuestionStatus
@@ -161,8 +160,7 @@ def backfill_exam_outcomes(conn: sqlite3.Connection) -> None:
 
 
 # -- practice -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CheckedItem:
+class CheckedItem(NamedTuple):
     position: int
     log_id: int | None
     correct: bool
@@ -274,8 +272,7 @@ def answer_dates(db: sqlite_utils.Database) -> list[dt.date]:
     return sorted(days)
 
 
-@dataclass(frozen=True)
-class DayStats:
+class DayStats(NamedTuple):
     day: dt.date
     domain: int
     right: int

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -69,8 +68,7 @@ class PracticeController(ExamController):
             order = [c.id for c in q.choices]
             rng.shuffle(order)
             items.append(SessionItem(q, tuple(order), flagged=q.id in flagged))
-        blueprint = replace(
-            pack.blueprint,
+        blueprint = pack.blueprint._replace(
             title=title,
             question_count=len(items),
             duration_minutes=minutes,
@@ -173,9 +171,9 @@ class PracticeController(ExamController):
         try:
             study_repo.regrade(self.ctx.db, c.log_id, grade)
         except ValueError:  # judged again since this answer: the later review stands
-            self.checked_items[c.position] = replace(c, regradable=False)
+            self.checked_items[c.position] = c._replace(regradable=False)
         else:
-            self.checked_items[c.position] = replace(c, grade=grade)
+            self.checked_items[c.position] = c._replace(grade=grade)
         self.checked.emit(c.position)
 
     def next_due(self) -> dt.datetime | None:

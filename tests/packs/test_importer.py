@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlcert_desktop.core.blueprint import build_exam
-from mlcert_desktop.core.models import ExamBlueprint
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import (
     PackDowngradeError,
@@ -165,7 +164,7 @@ def test_reimporting_the_same_version_changes_nothing(db_v1, pack_file, keys, tm
 def _attempt_with(db, qids: tuple[str, ...]) -> int:
     info = packs_repo.get_pack(db, factory.PACK_ID)
     changes = {"question_ids": qids, "question_count": len(qids), "unscored_count": 0}
-    bp = ExamBlueprint(**{**info.blueprint.__dict__, **changes})
+    bp = info.blueprint._replace(**changes)
     pool = packs_repo.load_questions(db, factory.PACK_ID)
     sel = build_exam(pool, bp, random.Random(0))
     attempt_id = attempts_repo.create_attempt(db, factory.PACK_ID, "exam", bp, 0, sel.items)

@@ -30,7 +30,7 @@ def _blueprint(db) -> ExamBlueprint:
 def _new_attempt(db, seed=1, mode="exam", **bp_changes):
     bp = _blueprint(db)
     if bp_changes:
-        bp = ExamBlueprint(**{**bp.__dict__, **bp_changes})
+        bp = bp._replace(**bp_changes)
     pool = packs_repo.load_questions(db, factory.PACK_ID)
     sel = build_exam(pool, bp, random.Random(seed))
     attempt_id = repo.create_attempt(db, factory.PACK_ID, mode, bp, seed, sel.items)

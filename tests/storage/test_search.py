@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 import pytest
 
@@ -17,12 +16,12 @@ P = factory.PACK_ID
 def _source(n=12, version=1):
     src = factory.source(n, version=version)
     qs = src.questions
-    qs[2] = replace(qs[2], stem="Which metric handles class imbalance best?")
-    qs[3] = replace(qs[3], explanation="Heteroscedasticity makes the residuals fan out.")
+    qs[2] = qs[2]._replace(stem="Which metric handles class imbalance best?")
+    qs[3] = qs[3]._replace(explanation="Heteroscedasticity makes the residuals fan out.")
     choices = list(qs[7].choices)
-    choices[1] = replace(choices[1], text="Use a Kinesis shard per producer")
-    choices[2] = replace(choices[2], why="Quantization only shrinks the weights.")
-    qs[7] = replace(qs[7], choices=tuple(choices))
+    choices[1] = choices[1]._replace(text="Use a Kinesis shard per producer")
+    choices[2] = choices[2]._replace(why="Quantization only shrinks the weights.")
+    qs[7] = qs[7]._replace(choices=tuple(choices))
     return src
 
 
@@ -118,7 +117,7 @@ def test_pack_update_rebuilds_the_index_with_only_active_questions(db, install):
     assert study_repo.search(db, P, "imbalance") == ["q002"]
     assert study_repo.search(db, P, "question 11") == ["q011"]
     src = _source(n=10, version=2)  # q010 and q011 are gone
-    src.questions[2] = replace(src.questions[2], stem="Which walrus detector is cheapest?")
+    src.questions[2] = src.questions[2]._replace(stem="Which walrus detector is cheapest?")
     install(src)
     assert study_repo.search(db, P, "walrus") == ["q002"]
     assert study_repo.search(db, P, "imbalance") == []
@@ -132,14 +131,14 @@ def test_pack_update_in_the_same_second_rebuilds_the_index(db, install, monkeypa
     study_repo.search(db, P, "imbalance")
     monkeypatch.setattr(packs_repo, "utcnow", lambda: "2026-12-01T09:00:00+00:00")
     src = _source(n=10, version=2)
-    src.questions[2] = replace(src.questions[2], stem="Which walrus detector is cheapest?")
+    src.questions[2] = src.questions[2]._replace(stem="Which walrus detector is cheapest?")
     install(src)
     assert study_repo.search(db, P, "walrus") == ["q002"]
 
 
 def test_search_stays_inside_its_pack(db, install):
     other = factory.source(3)
-    other.questions[0] = replace(other.questions[0], stem="Which metric handles imbalance?")
+    other.questions[0] = other.questions[0]._replace(stem="Which metric handles imbalance?")
     other.manifest.update(pack_id="org.example.other", title="Another pack")
     install(other)
     assert study_repo.search(db, P, "imbalance") == ["q002"]

@@ -10,7 +10,6 @@ import random
 import pytest
 
 from mlcert_desktop.core.blueprint import build_exam
-from mlcert_desktop.core.models import ExamBlueprint
 from mlcert_desktop.core.scoring import score
 from mlcert_desktop.core.study import Grade
 from mlcert_desktop.packs.importer import import_pack
@@ -35,7 +34,7 @@ def _status(db, qid):
 
 def _exam(db, n=4, seed=3):
     info = packs_repo.get_pack(db, P)
-    bp = ExamBlueprint(**{**info.blueprint.__dict__, "question_count": n, "unscored_count": 0})
+    bp = info.blueprint._replace(question_count=n, unscored_count=0)
     items = build_exam(packs_repo.load_questions(db, P), bp, random.Random(seed)).items
     return attempts_repo.create_attempt(db, P, "exam", bp, seed, items), bp, items
 

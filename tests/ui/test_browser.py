@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -29,12 +28,12 @@ def study_source(n: int = 12):
     """The usual test pack, with a few words found in only one place each."""
     src = factory.source(n)
     qs = src.questions
-    qs[3] = replace(qs[3], explanation="Heteroscedasticity makes the residuals fan out.")
+    qs[3] = qs[3]._replace(explanation="Heteroscedasticity makes the residuals fan out.")
     choices = list(qs[7].choices)
-    choices[2] = replace(choices[2], why="Quantization only shrinks the weights.")
-    qs[7] = replace(qs[7], choices=tuple(choices))
-    qs[5] = replace(qs[5], services=("Amazon SageMaker",))
-    qs[6] = replace(qs[6], services=("Amazon S3", "Amazon SageMaker"))
+    choices[2] = choices[2]._replace(why="Quantization only shrinks the weights.")
+    qs[7] = qs[7]._replace(choices=tuple(choices))
+    qs[5] = qs[5]._replace(services=("Amazon SageMaker",))
+    qs[6] = qs[6]._replace(services=("Amazon S3", "Amazon SageMaker"))
     return src
 
 
@@ -247,8 +246,7 @@ def test_study_view_marks_the_key_and_shows_the_explanation(screen):
 
 
 def test_pack_text_is_escaped_in_the_study_view_and_the_table():
-    q = replace(
-        factory.question(1),
+    q = factory.question(1)._replace(
         stem="<img src='http://evil.example/x.png'> **Which** one?\nsecond line",
         explanation="<script>alert(1)</script>",
     )

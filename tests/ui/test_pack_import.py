@@ -20,7 +20,7 @@ def other_pack(tmp_path: Path, key: SecretKey, n: int = 20) -> Path:
     src.manifest["title"] = "Another pack"
     src = type(src)(
         src.manifest,
-        [q.__class__(**{**q.__dict__, "pack_id": "org.example.other"}) for q in src.questions],
+        [q._replace(pack_id="org.example.other") for q in src.questions],
         {},
     )
     return factory.write_pack(tmp_path / "other.exampack", key, src)

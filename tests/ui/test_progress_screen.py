@@ -4,7 +4,6 @@ seeded through the repositories show up in the charts, the readiness text and th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -83,7 +82,7 @@ def test_exams_and_practice_show_up(qtbot, screen, ctx, pack_info):
     )
     first = sit_exam(db, pack_info, bp, right=4, time_used=250.0)
     second = sit_exam(db, pack_info, bp, right=5, time_used=200.0)
-    short = replace(bp, question_count=2, domain_filter=frozenset({1}))
+    short = bp._replace(question_count=2, domain_filter=frozenset({1}))
     sit_exam(db, pack_info, short, right=0, time_used=30.0)
     screen.refresh()
 
@@ -224,7 +223,7 @@ def attempt(id_, scaled, finished, bp, *, n=5, pack="p", state="finished", time_
 
 def test_exam_points_oldest_first_for_one_pack_only(pack_info):
     bp = pack_info.blueprint
-    custom = replace(bp, domain_filter=frozenset({1, 2}))
+    custom = bp._replace(domain_filter=frozenset({1, 2}))
     rows = [
         attempt(3, 820, "2026-03-04T09:00:00+00:00", bp),
         attempt(2, 640, "2026-03-02T09:00:00+00:00", bp, n=2, time_used=100.0),

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,7 +27,8 @@ from mlcert_desktop.storage import packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.markdown import to_html
 from mlcert_desktop.ui.screens.results import SafeBrowser, answer_html
-from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
+from mlcert_desktop.ui.widgets.page import top_bar
+from mlcert_desktop.ui.widgets.table import data_table, fill_table
 
 PRACTICE_LIMIT = 50  # "Practise these" takes at most this many questions, in list order
 STEM_CHARS = 120  # the table shows this much of a stem's first line
@@ -449,7 +449,7 @@ class BrowserScreen(QWidget):
         s = self._statuses[qid]
         with self.ctx.db.atomic():
             study_repo.set_flag(self.ctx.db, self.pack.pack_id, qid, not s.flagged)
-        self._statuses[qid] = s = replace(s, flagged=not s.flagged)
+        self._statuses[qid] = s = s._replace(flagged=not s.flagged)
         self._show_status(qid)
         self.table.item(self.table.currentRow(), 4).setText(status_text(s, self.now()))
 

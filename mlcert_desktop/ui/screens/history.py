@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
-from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
+from mlcert_desktop.ui.widgets.page import top_bar
+from mlcert_desktop.ui.widgets.table import data_table, fill_table
 
 
 def local_time(iso: str) -> str:

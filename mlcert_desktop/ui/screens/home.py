@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -87,8 +86,7 @@ class CustomExamDialog(QDialog):
 
     def blueprint(self) -> ExamBlueprint:
         chosen = frozenset(d for d, b in self.domain_boxes.items() if b.isChecked())
-        return replace(
-            self.pack.blueprint,
+        return self.pack.blueprint._replace(
             title=f"{self.pack.exam_code} custom exam",
             question_count=self.count.value(),
             duration_minutes=None if self.untimed.isChecked() else self.minutes.value(),
@@ -147,8 +145,7 @@ class PackCard(QFrame):
         buttons.addWidget(full)
         for pe in pack.practice_exams:
             b = QPushButton(pe.title)
-            pe_bp = replace(
-                bp,
+            pe_bp = bp._replace(
                 title=f"{pack.exam_code} {pe.title}",
                 question_ids=pe.question_ids,
                 question_count=len(pe.question_ids),

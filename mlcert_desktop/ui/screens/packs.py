@@ -20,7 +20,8 @@ from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.pack_import import KEY_FILTER, add_key_interactively
 from mlcert_desktop.ui.screens.history import local_time
-from mlcert_desktop.ui.widgets.page import data_table, fill_table, top_bar
+from mlcert_desktop.ui.widgets.page import top_bar
+from mlcert_desktop.ui.widgets.table import data_table, fill_table
 
 
 class PacksScreen(QWidget):

@@ -28,7 +28,8 @@ from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.storage.attempts_repo import AttemptRow
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.widgets.chart import PALETTE, LineChart, Series
-from mlcert_desktop.ui.widgets.page import data_table, fill_table, scroll_area, top_bar
+from mlcert_desktop.ui.widgets.page import scroll_area, top_bar
+from mlcert_desktop.ui.widgets.table import data_table, fill_table
 
 
 # -- storage rows -> chart points ---------------------------------------------------------------
