@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from mlcert_desktop import __version__
@@ -17,6 +17,8 @@ from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from mlcert_desktop.ui.exam_controller import ExamController
     from mlcert_desktop.ui.pack_import import PackImportFlow
     from mlcert_desktop.ui.practice_controller import PracticeController

@@ -195,3 +195,42 @@ def test_retired_pack_is_marked_on_home(qtbot, tmp_path, fresh_db, secret_key):
     texts = [lbl.text() for lbl in w.home.findChildren(type(w.home.exam_banner.text))]
     assert "RETIRED 2026-03-31" in texts
     assert any("successor is NEW-C02" in t for t in texts)
+
+
+def test_custom_exam_dialog_sets_size_time_and_domains(qtbot, pack_info):
+    from mlcert_desktop.ui.screens.custom_exam import CustomExamDialog
+
+    dlg = CustomExamDialog(pack_info)
+    qtbot.addWidget(dlg)
+    bp = pack_info.blueprint
+    dlg.count.setValue(6)  # the time follows the exam's pace
+    assert dlg.minutes.value() == round(bp.duration_minutes * 6 / bp.question_count)
+    for box in dlg.domain_boxes.values():
+        box.setChecked(False)
+    dlg._accept()
+    assert dlg.result() == 0 and "at least one domain" in dlg.error.text()
+    dlg.domain_boxes[1].setChecked(True)
+    dlg.domain_boxes[2].setChecked(True)
+    dlg.untimed.setChecked(True)
+    assert not dlg.minutes.isEnabled()
+    dlg._accept()
+    assert dlg.result() == 1
+    custom = dlg.blueprint()
+    assert custom.question_count == 6 and custom.duration_minutes is None
+    assert custom.domain_filter == frozenset({1, 2}) and custom.unscored_count == 0
+    assert custom.title.endswith("custom exam") and custom.domains == bp.domains
+
+
+def test_custom_exam_button_starts_the_chosen_exam(qtbot, window, monkeypatch):
+    from mlcert_desktop.ui.screens.custom_exam import CustomExamDialog
+
+    def choose(dlg):
+        dlg.count.setValue(3)
+        dlg.minutes.setValue(7)
+        return 1
+
+    monkeypatch.setattr(CustomExamDialog, "exec", choose)
+    qtbot.mouseClick(_button(window.home, "Custom exam…"), Qt.MouseButton.LeftButton)
+    session = window.controller.session
+    assert window.stack.currentWidget() is window.exam_screen
+    assert len(session.items) == 3 and session.time_limit == 7 * 60

@@ -6,16 +6,11 @@ import datetime as dt
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -37,62 +32,6 @@ def _escape(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
-
-
-class CustomExamDialog(QDialog):
-    def __init__(self, pack: PackInfo, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Custom exam")
-        self.pack = pack
-        bp = pack.blueprint
-        form = QFormLayout(self)
-        self.count = QSpinBox(minimum=1, maximum=max(1, pack.question_count))
-        self.count.setValue(min(20, pack.question_count))
-        self.minutes = QSpinBox(minimum=1, maximum=600, suffix=" min")
-        self.minutes.setValue(max(1, round(bp.duration_minutes * 20 / bp.question_count)))
-        self.untimed = QCheckBox("Untimed")
-        self.untimed.toggled.connect(lambda on: self.minutes.setEnabled(not on))
-        self.count.valueChanged.connect(self._suggest_minutes)
-        timing = QHBoxLayout()
-        timing.addWidget(self.minutes)
-        timing.addWidget(self.untimed)
-        form.addRow("Questions", self.count)
-        form.addRow("Time", timing)
-        self.domain_boxes = {}
-        for d in bp.domains:
-            box = QCheckBox(f"Domain {d.id}: {d.name}")
-            box.setChecked(True)
-            self.domain_boxes[d.id] = box
-            form.addRow("" if d is not bp.domains[0] else "Domains", box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start exam")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.error = QLabel(objectName="errorText")
-        form.addRow(self.error)
-
-    def _suggest_minutes(self, n: int) -> None:
-        bp = self.pack.blueprint
-        self.minutes.setValue(max(1, round(bp.duration_minutes * n / bp.question_count)))
-
-    def _accept(self) -> None:
-        if not any(b.isChecked() for b in self.domain_boxes.values()):
-            self.error.setText("Choose at least one domain.")
-            return
-        self.accept()
-
-    def blueprint(self) -> ExamBlueprint:
-        chosen = frozenset(d for d, b in self.domain_boxes.items() if b.isChecked())
-        return self.pack.blueprint._replace(
-            title=f"{self.pack.exam_code} custom exam",
-            question_count=self.count.value(),
-            duration_minutes=None if self.untimed.isChecked() else self.minutes.value(),
-            unscored_count=0,
-            domain_filter=None if len(chosen) == len(self.domain_boxes) else chosen,
-        )
 
 
 class PackCard(QFrame):
@@ -344,8 +283,10 @@ class HomeScreen(QWidget):
 
     def _start(self, pack: PackInfo, blueprint: ExamBlueprint | None) -> None:
         if blueprint is None:
+            from mlcert_desktop.ui.screens.custom_exam import CustomExamDialog
+
             dlg = CustomExamDialog(pack, self)
-            if dlg.exec() != QDialog.DialogCode.Accepted:
+            if not dlg.exec():
                 return
             blueprint = dlg.blueprint()
         self.startExam.emit(pack, blueprint)
