@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mlcert_desktop.core import study
 from mlcert_desktop.core.models import Domain, ExamBlueprint
-from mlcert_desktop.core.session import SessionItem
 from mlcert_desktop.storage import study_repo
 from mlcert_desktop.storage.db import utcnow
 from mlcert_desktop.storage.packs_repo import load_questions
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from mlcert_desktop.core.session import SessionItem
 
 
 class AttemptRow(NamedTuple):
@@ -299,6 +300,9 @@ def history(db: sqlite_utils.Database, mode: str = "exam") -> list[AttemptRow]:
 
 
 def load_items(db: sqlite_utils.Database, attempt_id: int) -> list[SessionItem]:
+    # Not at import: the home screen needs this module at start-up, not sessions.
+    from mlcert_desktop.core.session import SessionItem
+
     rows = list(
         db.query("SELECT * FROM attempt_items WHERE attempt_id = ? ORDER BY position", [attempt_id])
     )

@@ -9,9 +9,8 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlcert_desktop.storage.migrations import MIGRATIONS
 
@@ -106,8 +105,7 @@ class Database:
         self.conn.close()
 
 
-@dataclass
-class OpenedDatabase:
+class OpenedDatabase(NamedTuple):
     db: Database
     path: Path
     # Set when the file was unreadable and was moved aside; the UI tells the user.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +11,20 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
-@dataclass
 class AppContext:
-    db: sqlite_utils.Database
-    data_dir: Path
-    clock: Callable[[], float] = field(default=time.monotonic)
-    tick_ms: int = 250  # how often the exam timer is refreshed and checked
-    exam_seed: int | None = None  # fixed seed: reproducible exams (tests); None: random
+    """Passed to every screen. A plain class, not a dataclass: it is defined at start-up, where
+    each dataclass definition costs about a millisecond (see docs/architecture.md)."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        data_dir: Path,
+        clock: Callable[[], float] = time.monotonic,
+        tick_ms: int = 250,  # how often the exam timer is refreshed and checked
+        exam_seed: int | None = None,  # fixed seed: reproducible exams (tests); None: random
+    ) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self.clock = clock
+        self.tick_ms = tick_ms
+        self.exam_seed = exam_seed
