@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.practice_screen: PracticeScreen | None = None
         self._screens: dict[str, QWidget] = {}
 
-        self.home = HomeScreen(ctx)
+        self.home = HomeScreen(ctx, self.stack)  # built in place: see HomeScreen
         self.stack.addWidget(self.home)
         self.home.startExam.connect(self.start_exam)
         self.home.studyRequested.connect(self.study)

@@ -21,6 +21,7 @@ from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
 from mlcert_desktop.ui.widgets.page import scroll_area
+from mlcert_desktop.ui.widgets.wrapped_label import WrappedLabel
 
 
 def _escape(text: str) -> str:
@@ -57,13 +58,12 @@ class PackCard(QFrame):
             top.addStretch(1)
             title_row.addLayout(top)
         layout.addLayout(title_row)
-        facts = QLabel(
+        facts = WrappedLabel(
             f"{pack.exam_code} · {bp.question_count} questions · {bp.duration_minutes} minutes · "
             f"passing score {bp.passing_score} of {bp.score_scale[1]} · "
             f"{pack.question_count} questions in this pack (v{pack.version})",
             objectName="muted",
         )
-        facts.setWordWrap(True)
         layout.addWidget(facts)
         if pack.retired:
             text = (
@@ -74,8 +74,7 @@ class PackCard(QFrame):
             if pack.successor:
                 text += f" Its successor is {pack.successor}."
             text += " The content is still useful for study."
-            note = QLabel(text, objectName="retiredNote")
-            note.setWordWrap(True)
+            note = WrappedLabel(text, objectName="retiredNote")
             layout.addWidget(note)
         buttons = QHBoxLayout()
         full = QPushButton("Start full exam")
@@ -213,50 +212,51 @@ class HomeScreen(QWidget):
         self._due_timer = QTimer(self, interval=self.DUE_CHECK_MS)
         self._due_timer.timeout.connect(self.refresh_if_due_changed)
         self._due_timer.start()
-        header = QFrame(objectName="topBar")
+        # Built top-down, each widget under its final parent: with a style sheet, moving a
+        # widget to another parent restyles it and everything in it (and a polished subtree
+        # is unpolished and polished again), which made start-up measurably slower.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QFrame(self, objectName="topBar")
+        layout.addWidget(header)
         h = QHBoxLayout(header)
         h.setContentsMargins(24, 12, 24, 12)
-        h.addWidget(QLabel("mlcert-desktop", objectName="examTitle"))
+        h.addWidget(QLabel("mlcert-desktop", header, objectName="examTitle"))
         h.addStretch(1)
-        packs = QPushButton("Packs")
+        packs = QPushButton("Packs", header)
         packs.clicked.connect(self.packsRequested.emit)
         h.addWidget(packs)
-        hist = QPushButton("History")
+        hist = QPushButton("History", header)
         hist.clicked.connect(self.historyRequested.emit)
         h.addWidget(hist)
 
-        # One banner per kind of unfinished session (an exam and a practice session can
-        # both be waiting).
-        self.exam_banner = ResumeBanner("exam")
-        self.practice_banner = ResumeBanner("practice")
-        for b in (self.exam_banner, self.practice_banner):
-            b.resume.connect(self.resumeExam)
-            b.discard.connect(self.discardExam)
-
-        self.cards = QVBoxLayout()
-        self.cards.setSpacing(16)
-        host = QWidget()
+        self._host = host = QWidget()
         inner = QVBoxLayout(host)
         inner.setContentsMargins(32, 24, 32, 24)
         inner.setSpacing(16)
-        intro = QLabel(
+        # One banner per kind of unfinished session (an exam and a practice session can
+        # both be waiting).
+        self.exam_banner = ResumeBanner("exam", host)
+        self.practice_banner = ResumeBanner("practice", host)
+        for b in (self.exam_banner, self.practice_banner):
+            b.resume.connect(self.resumeExam)
+            b.discard.connect(self.discardExam)
+        intro = WrappedLabel(
             "Sit a full exam — full screen with a countdown, like the proctored one — or "
             "study: practise with instant feedback, drill what you missed, and review what "
             "is due. Every answer is saved as you give it.",
+            host,
             objectName="muted",
         )
-        intro.setWordWrap(True)
+        self.cards = QVBoxLayout()
+        self.cards.setSpacing(16)
         inner.addWidget(self.exam_banner)
         inner.addWidget(self.practice_banner)
         inner.addWidget(intro)
         inner.addLayout(self.cards)
         inner.addStretch(1)
-        scroll = scroll_area(host)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scroll_area(host, parent=self), 1)
 
     def refresh_if_due_changed(self) -> None:
         if self.isVisible() and study_repo.due_count(self.ctx.db) != self._due_seen:
@@ -271,12 +271,14 @@ class HomeScreen(QWidget):
                 w.deleteLater()
         packs = packs_repo.list_packs(self.ctx.db)
         for p in packs:
-            card = PackCard(p, study_repo.statuses(self.ctx.db, p.pack_id))
+            card = PackCard(p, study_repo.statuses(self.ctx.db, p.pack_id), self._host)
             card.startRequested.connect(self._start)
             card.studyRequested.connect(self.studyRequested)
             self.cards.addWidget(card)
         if not packs:
-            self.cards.addWidget(QLabel("No question packs are installed.", objectName="muted"))
+            self.cards.addWidget(
+                QLabel("No question packs are installed.", self._host, objectName="muted")
+            )
         for banner in (self.exam_banner, self.practice_banner):
             pending = attempts_repo.in_progress(self.ctx.db, banner.mode)
             banner.show_attempt(pending[0] if pending else None)

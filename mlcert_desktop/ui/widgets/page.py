@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 
-def scroll_area(content, object_name: str = "") -> QScrollArea:
+def scroll_area(content, object_name: str = "", parent=None) -> QScrollArea:
     """A frameless scroll area whose content follows its width (only scrolls vertically)."""
-    scroll = QScrollArea(objectName=object_name)
+    scroll = QScrollArea(parent, objectName=object_name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)

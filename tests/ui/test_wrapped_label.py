@@ -1,0 +1,37 @@
+"""WrappedLabel: a word-wrapped label that lays its text out once per width."""
+
+from __future__ import annotations
+
+from mlcert_desktop.ui.widgets.wrapped_label import WrappedLabel
+
+TEXT = "Sit a full exam with a countdown, or study with instant feedback. " * 3
+
+
+def test_heights_match_qlabel_and_follow_text_and_font_changes(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    ours, plain = WrappedLabel(TEXT), QLabel(TEXT)
+    plain.setWordWrap(True)
+    for w in (ours, plain):
+        qtbot.addWidget(w)
+    assert ours.wordWrap() and ours.hasHeightForWidth()
+    for width in (120, 300, 800, 300):
+        assert ours.heightForWidth(width) == plain.heightForWidth(width)
+    narrow = ours.heightForWidth(300)
+    ours.setText("short")
+    plain.setText("short")
+    assert ours.heightForWidth(300) == plain.heightForWidth(300) < narrow
+    font = ours.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    ours.setFont(font)
+    plain.setFont(font)
+    assert ours.heightForWidth(300) == plain.heightForWidth(300)
+
+
+def test_size_hints_are_one_line_and_a_narrow_minimum(qtbot):
+    label = WrappedLabel(TEXT)
+    qtbot.addWidget(label)
+    line = label.fontMetrics().height()
+    assert label.sizeHint().height() == label.minimumSizeHint().height() == line
+    assert label.minimumSizeHint().width() < label.sizeHint().width()
+    assert label.sizeHint().width() < label.fontMetrics().horizontalAdvance(TEXT)
