@@ -206,3 +206,33 @@ def test_streak_days_are_local_dates_in_half_hour_time_zones(db, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_drill_counts_agree_with_the_drills_built_from_statuses(db, seed):
+    """The home screen's SQL counts and core.study's drills are two readings of one rule."""
+    from mlcert_desktop.core.study import Drill, drill_candidates
+
+    rng = random.Random(seed)
+    qids = [s.qid for s in study_repo.statuses(db, P)]
+    when = NOW - dt.timedelta(days=30)
+    with db.atomic():
+        for _ in range(14):  # some of the 12 questions stay never seen
+            when += dt.timedelta(hours=rng.randint(1, 60))
+            right = rng.random() < 0.6
+            grade = rng.choice([Grade.HARD, Grade.GOOD, Grade.EASY]) if right else Grade.AGAIN
+            study_repo.record_outcome(db, P, rng.choice(qids), right, grade, now=when)
+        for qid in rng.sample(qids, 3):
+            study_repo.set_flag(db, P, qid, True)
+    statuses = study_repo.statuses(db, P)
+    for now in (NOW - dt.timedelta(days=10), NOW, NOW + dt.timedelta(days=40)):
+        counts = study_repo.drill_counts(db, P, now)
+        expected = {d: len(drill_candidates(d, statuses, now)) for d in Drill if d != Drill.WEAKEST}
+        assert counts.total == len(statuses)
+        assert (counts.due, counts.missed, counts.flagged, counts.unseen) == (
+            expected[Drill.DUE],
+            expected[Drill.MISSED],
+            expected[Drill.FLAGGED],
+            expected[Drill.UNSEEN],
+        )
+    assert counts.due > 0 and counts.missed > 0 and counts.flagged == 3 and counts.unseen > 0

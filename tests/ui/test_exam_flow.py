@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from mlcert_desktop.core.session import ItemState
 from mlcert_desktop.storage import attempts_repo
@@ -192,7 +192,7 @@ def test_retired_pack_is_marked_on_home(qtbot, tmp_path, fresh_db, secret_key):
     )
     w = MainWindow(AppContext(fresh_db, tmp_path), fullscreen_exams=False)
     qtbot.addWidget(w)
-    texts = [lbl.text() for lbl in w.home.findChildren(type(w.home.exam_banner.text))]
+    texts = [lbl.text() for lbl in w.home.findChildren(QLabel)]
     assert "RETIRED 2026-03-31" in texts
     assert any("successor is NEW-C02" in t for t in texts)
 

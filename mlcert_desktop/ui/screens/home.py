@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
-from mlcert_desktop.core.study import DRILL_SIZE, Drill, QuestionStatus, drill_candidates
+from mlcert_desktop.core.study import DRILL_SIZE, Drill
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
+from mlcert_desktop.storage.study_repo import DrillCounts
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
 from mlcert_desktop.ui.widgets.page import scroll_area
@@ -39,7 +38,7 @@ class PackCard(QFrame):
     startRequested = Signal(object, object)  # PackInfo, ExamBlueprint | None (None: custom)
     studyRequested = Signal(object, str)  # PackInfo, "practice" | "browse" | "progress" | Drill
 
-    def __init__(self, pack: PackInfo, statuses: list[QuestionStatus], parent=None) -> None:
+    def __init__(self, pack: PackInfo, counts: DrillCounts, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("packCard")
         bp = pack.blueprint
@@ -95,11 +94,10 @@ class PackCard(QFrame):
         buttons.addWidget(custom)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addLayout(self._study_row(pack, statuses))
+        layout.addLayout(self._study_row(pack, counts))
 
-    def _study_row(self, pack: PackInfo, statuses: list[QuestionStatus]) -> QGridLayout:
+    def _study_row(self, pack: PackInfo, counts: DrillCounts) -> QGridLayout:
         """Study: practice, due reviews, the drills with their sizes, the browser, progress."""
-        now = dt.datetime.now(dt.timezone.utc)
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.addWidget(QLabel("Study:", objectName="sectionTitle"), 0, 0)
@@ -117,10 +115,7 @@ class PackCard(QFrame):
             b.clicked.connect(lambda: self.studyRequested.emit(pack, what))
             rows[row].addWidget(b)
 
-        def size(drill: Drill) -> int:
-            return len(drill_candidates(drill, statuses, now))
-
-        due = size(Drill.DUE)
+        due = counts.due
         add(
             0,
             f"Due today ({due})",
@@ -132,19 +127,23 @@ class PackCard(QFrame):
         add(0, "Practice…", "practice", "Practice with immediate feedback and explanations")
         add(0, "Browse questions", "browse", "Search and filter every question")
         add(0, "Progress", "progress", "Charts, readiness estimate and study streak")
-        for drill, label, tip in (
-            (Drill.MISSED, "Missed", "Answered wrong, and not answered right since"),
-            (Drill.FLAGGED, "Flagged", "Questions you flagged, in exams or practice"),
-            (Drill.UNSEEN, "Never seen", "Questions you have never answered"),
+        for drill, label, tip, n in (
+            (Drill.MISSED, "Missed", "Answered wrong, and not answered right since", counts.missed),
+            (
+                Drill.FLAGGED,
+                "Flagged",
+                "Questions you flagged, in exams or practice",
+                counts.flagged,
+            ),
+            (Drill.UNSEEN, "Never seen", "Questions you have never answered", counts.unseen),
         ):
-            n = size(drill)
             add(1, f"{label} ({n})", drill.value, f"{tip}; up to {DRILL_SIZE} a session", n > 0)
         add(
             1,
             Drill.WEAKEST.title,
             Drill.WEAKEST.value,
             f"Your lowest-accuracy domain; up to {DRILL_SIZE} questions a session",
-            bool(statuses),
+            counts.total > 0,
         )
         for row in rows:
             row.addStretch(1)
@@ -161,24 +160,29 @@ class ResumeBanner(QFrame):
         super().__init__(parent, objectName="resumeBanner")
         self.mode = mode
         self.attempt_id = 0
+        self.hide()  # most starts have nothing to resume: the contents are built when needed
+
+    def _build(self) -> None:
         row = QHBoxLayout(self)
-        self.text = QLabel()
+        self.text = QLabel(self)
         self.text.setWordWrap(True)
-        self.resume_btn = QPushButton("Resume exam" if mode == "exam" else "Resume practice")
+        what = "Resume exam" if self.mode == "exam" else "Resume practice"
+        self.resume_btn = QPushButton(what, self)
         self.resume_btn.setProperty("role", "primary")
-        self.discard_btn = QPushButton("Discard")
+        self.discard_btn = QPushButton("Discard", self)
         row.addWidget(self.text, 1)
         row.addWidget(self.resume_btn)
         row.addWidget(self.discard_btn)
         self.resume_btn.clicked.connect(lambda: self.resume.emit(self.attempt_id))
         self.discard_btn.clicked.connect(lambda: self.discard.emit(self.attempt_id))
-        self.hide()
 
     def show_attempt(self, a) -> None:
         """Show this unfinished attempt (an AttemptRow), or hide when there is none."""
-        self.setVisible(a is not None)
         if a is None:
+            self.hide()
             return
+        if self.layout() is None:
+            self._build()
         left = (
             f"{format_seconds(max(0.0, a.time_limit_s - a.time_used_s))} left"
             if a.time_limit_s
@@ -190,6 +194,7 @@ class ResumeBanner(QFrame):
             f"{a.position + 1} of {a.question_count}, {left}. Every answer you gave is saved."
         )
         self.attempt_id = a.id
+        self.show()
 
 
 class HomeScreen(QWidget):
@@ -271,7 +276,7 @@ class HomeScreen(QWidget):
                 w.deleteLater()
         packs = packs_repo.list_packs(self.ctx.db)
         for p in packs:
-            card = PackCard(p, study_repo.statuses(self.ctx.db, p.pack_id), self._host)
+            card = PackCard(p, study_repo.drill_counts(self.ctx.db, p.pack_id), self._host)
             card.startRequested.connect(self._start)
             card.studyRequested.connect(self.studyRequested)
             self.cards.addWidget(card)
