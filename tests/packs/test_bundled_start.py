@@ -3,6 +3,7 @@ exact bytes that were verified before, and only while their signer is trusted.""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from mlcert_desktop.packs import bundled, importer, trust
 from mlcert_desktop.packs.errors import PackError
 from mlcert_desktop.packs.signing import SecretKey
+from mlcert_desktop.storage import db as dbmod
 from mlcert_desktop.storage import packs_repo
 from mlcert_desktop.storage.db import open_database
 from tests import factory
@@ -161,3 +163,23 @@ def test_usual_start_loads_neither_the_importer_nor_openssl(tmp_path):
     first = run()
     assert first[0] == "1" and "mlcert_desktop.packs.importer" in first[1]
     assert run()[:2] == ["0", "[]"]
+
+
+def test_a_check_remembered_by_an_older_version_sends_the_pack_through_the_full_path(
+    db, key, tmp_path, monkeypatch
+):
+    """Earlier versions remembered a SHA-256; that value no longer matches, so the pack is
+    verified in full once and the new digest is remembered."""
+    trust.add_user_key(db, key.public_key, "test key")
+    pack = factory.write_pack(tmp_path / "b.exampack", key, factory.source(12))
+    assert [r.status for r in bundled.import_bundled(db, [pack])] == ["installed"]
+    name = bundled.CHECKED_KEY + pack.name
+    value = json.loads(dbmod.get_setting(db, name))
+    value["sha256"] = value.pop("blake2b")
+    dbmod.set_setting(db, name, json.dumps(value))
+    calls = _count_reads(monkeypatch)
+    assert bundled.import_bundled(db, [pack]) == []  # same version: nothing to install
+    assert calls  # but it was read and verified
+    assert "blake2b" in json.loads(dbmod.get_setting(db, name))
+    calls.clear()
+    assert bundled.import_bundled(db, [pack]) == [] and calls == []
