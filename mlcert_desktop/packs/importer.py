@@ -137,8 +137,7 @@ def read_pack(
             f"{path.name} is damaged or uses an unsupported zip feature: {e}"
         ) from None
     with _gc_paused():
-        questions_data = fmt.strict_json(contents.pop(fmt.QUESTIONS), fmt.QUESTIONS)
-        records = fmt.validate_records(questions_data, manifest)
+        records = fmt.load_questions(contents.pop(fmt.QUESTIONS), manifest)
     return VerifiedPack(path, manifest, records, contents, verified.key)
 
 

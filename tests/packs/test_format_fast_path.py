@@ -134,3 +134,110 @@ def test_records_are_the_questions_fields():
     questions = fmt.validate_questions(data, manifest)
     assert [question_record(q) for q in questions] == records
     assert [question_from_record(manifest["pack_id"], r) for r in records] == questions
+
+
+# -- load_questions: strict_json + validate_records, with the depth walk skipped when the fast
+# path has bounded every question's depth. It must give the same records or the same error.
+def _reference(data: bytes, manifest):
+    return fmt.validate_records(fmt.strict_json(data, fmt.QUESTIONS), manifest)
+
+
+def _as_bytes(data) -> bytes:
+    return json.dumps(data).encode()
+
+
+def _deep_extra(levels: int, where: str) -> bytes:
+    """Questions with an unknown key whose value has a scalar `levels` deep inside it."""
+    data = _questions()
+    target = data[2] if where == "question" else data[2]["choices"][1]
+    target["extra"] = "@"
+    return _as_bytes(data).replace(b'"@"', _nested(levels, "1"))
+
+
+@pytest.mark.parametrize(
+    ("where", "levels", "ok"),
+    [
+        # The question sits at level 1, its values at 2: 14 more levels reach level 16.
+        ("question", 14, True),
+        ("question", 15, False),
+        # A choice sits at level 3, its values at 4.
+        ("choice", 12, True),
+        ("choice", 13, False),
+    ],
+)
+def test_load_questions_depth_limit_under_unknown_keys_is_exact(where, levels, ok):
+    manifest = factory.manifest()
+    data = _deep_extra(levels, where)
+    assert _outcome(fmt.load_questions, data, manifest) == _outcome(_reference, data, manifest)
+    if ok:
+        assert fmt.load_questions(data, manifest) == _reference(data, manifest)
+    else:
+        with pytest.raises(PackFormatError, match="questions.json: nested deeper than 16"):
+            fmt.load_questions(data, manifest)
+
+
+def test_load_questions_reports_depth_before_an_earlier_validation_error():
+    manifest = factory.manifest()
+    data = _questions()
+    data[0]["domain"] = 99  # a validation error in the first question...
+    data[2]["extra"] = "@"  # ...and a too-deep value in a later one
+    raw = _as_bytes(data).replace(b'"@"', _nested(40, "1"))
+    with pytest.raises(PackFormatError, match="nested deeper than 16"):
+        fmt.load_questions(raw, manifest)
+    assert _outcome(fmt.load_questions, raw, manifest) == _outcome(_reference, raw, manifest)
+
+
+def test_load_questions_skips_the_depth_walk_for_a_well_formed_file(monkeypatch):
+    """The point of load_questions: the fast path's checks stand in for the walk."""
+    walked = []
+    monkeypatch.setattr(fmt, "_depth", lambda value, limit: walked.append(limit))
+    manifest = factory.manifest()
+    fmt.load_questions(_as_bytes(_questions()), manifest)
+    assert walked == []
+    data = _questions()
+    data[1]["stem"] = ""  # a question the fast path refuses: the file is walked first
+    with pytest.raises(PackFormatError, match="must not be empty"):
+        fmt.load_questions(_as_bytes(data), manifest)
+    assert walked == [fmt.MAX_DEPTH]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"{}",
+        b"[]",
+        b'{"a": ' + _nested(20, "") + b"}",
+        b"[1, " + _nested(20, "") + b"]",
+        b'[{"id": "q1", "id": "q2"}]',
+        b"[NaN]",
+        b"[1,",
+    ],
+    ids=str,
+)
+def test_load_questions_agrees_on_odd_files(data):
+    manifest = factory.manifest()
+    assert _outcome(fmt.load_questions, data, manifest) == _outcome(_reference, data, manifest)
+
+
+@pytest.mark.parametrize("mutation", list(_mutations()), ids=str)
+def test_load_questions_agrees_with_strict_json_and_validate_records(mutation):
+    qi, key, choice_key, value = mutation
+    data = _questions()
+    target = data[qi] if choice_key is None else data[qi]["choices"][1]
+    k = key if choice_key is None else choice_key
+    if value == "drop":
+        target.pop(k, None)
+    else:
+        target[k] = copy.deepcopy(value)
+    raw = _as_bytes(data)
+    manifest = factory.manifest()
+    assert _outcome(fmt.load_questions, raw, manifest) == _outcome(_reference, raw, manifest)
+
+
+def test_load_questions_of_a_valid_pack_and_its_practice_exams():
+    manifest = factory.manifest()
+    raw = _as_bytes(_questions())
+    assert fmt.load_questions(raw, manifest) == _reference(raw, manifest)
+    manifest["practice_exams"] = [{"id": "1", "title": "P", "questions": ["q001", "nope"]}]
+    with pytest.raises(PackFormatError, match="unknown question 'nope'"):
+        fmt.load_questions(raw, manifest)
