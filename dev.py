@@ -69,21 +69,57 @@ def cmd_build(args: list[str]) -> int:
     )
     if code or not sys.platform.startswith("linux"):
         return code
-    # Linux: a tarball with the onedir app, the menu entry, the icon and the .exampack MIME type.
-    import tarfile
-
     version = subprocess.check_output(
         [str(PY), "-c", "import mlcert_desktop; print(mlcert_desktop.__version__)"], text=True
     ).strip()
-    top = f"mlcert-desktop-{version}-linux-x86_64"
+    for path in linux_packages(ROOT / "dist", version):
+        print(f"Wrote {path.relative_to(ROOT)}", flush=True)
+    return 0
+
+
+def linux_packages(dist: Path, version: str) -> list[Path]:
+    """From the onedir bundle in dist/mlcert-desktop: a tarball with the menu entry, the icon
+    and the .exampack MIME type; an AppDir; and, when appimagetool is at hand (on PATH, or
+    named by $APPIMAGETOOL), the AppImage made from that AppDir. appimagetool fetches the
+    AppImage runtime from the network, so the release workflow makes the AppImage."""
+    import shutil
+    import tarfile
+
+    arch = os.uname().machine
     linux = ROOT / "packaging" / "linux"
-    with tarfile.open(ROOT / "dist" / f"{top}.tar.gz", "w:gz") as tar:
-        tar.add(ROOT / "dist" / "mlcert-desktop", f"{top}/mlcert-desktop")
-        tar.add(ROOT / "resources" / "icons" / "mlcert.png", f"{top}/mlcert-desktop.png")
+    icon = ROOT / "resources" / "icons" / "mlcert.png"
+    app = dist / "mlcert-desktop"
+    top = f"mlcert-desktop-{version}-linux-{arch}"
+    tarball = dist / f"{top}.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(app, f"{top}/mlcert-desktop")
+        tar.add(icon, f"{top}/mlcert-desktop.png")
         for name in ("mlcert-desktop.desktop", "mlcert-exampack.xml", "INSTALL.txt"):
             tar.add(linux / name, f"{top}/{name}")
-    print(f"Wrote dist/{top}.tar.gz", flush=True)
-    return 0
+    made = [tarball]
+
+    # AppDir, as the AppImage spec lays it out: AppRun, the .desktop file and its icon at the
+    # top; the app itself under usr/. AppRun starts it from wherever the image is mounted.
+    appdir = dist / "mlcert-desktop.AppDir"
+    shutil.rmtree(appdir, ignore_errors=True)
+    shutil.copytree(app, appdir / "usr" / "lib" / "mlcert-desktop", symlinks=True)
+    shutil.copy2(linux / "AppRun", appdir / "AppRun")
+    (appdir / "AppRun").chmod(0o755)
+    shutil.copy2(linux / "mlcert-desktop.desktop", appdir / "mlcert-desktop.desktop")
+    shutil.copy2(icon, appdir / "mlcert-desktop.png")
+    (appdir / ".DirIcon").symlink_to("mlcert-desktop.png")
+    mime = appdir / "usr" / "share" / "mime" / "packages"
+    mime.mkdir(parents=True)
+    shutil.copy2(linux / "mlcert-exampack.xml", mime / "mlcert-exampack.xml")
+    made.append(appdir)
+
+    tool = os.environ.get("APPIMAGETOOL") or shutil.which("appimagetool")
+    if tool:
+        image = dist / f"mlcert-desktop-{version}-{arch}.AppImage"
+        env = dict(os.environ, ARCH=arch)
+        _run([tool, "--no-appstream", str(appdir), str(image)], env=env)
+        made.append(image)
+    return made
 
 
 def cmd_bench(args: list[str]) -> int:

@@ -111,3 +111,61 @@ def test_frozen_smoke_test(bundle: Path, tmp_path: Path) -> None:
         "practice",
         "results",
     ]
+
+
+@pytest.fixture(scope="module")
+def linux_packages(bundle: Path) -> list[Path]:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the tarball and the AppDir are made on Linux")
+    sys.path.insert(0, str(ROOT))
+    import dev
+
+    saved = os.environ.pop("APPIMAGETOOL", None)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = ""  # no appimagetool here: it needs the network for its runtime
+    try:
+        return dev.linux_packages(bundle.parent, "9.9.9")
+    finally:
+        os.environ["PATH"] = path
+        if saved is not None:
+            os.environ["APPIMAGETOOL"] = saved
+
+
+def test_linux_tarball_has_the_app_its_menu_entry_icon_and_mime_type(linux_packages) -> None:
+    import tarfile
+
+    tarball = linux_packages[0]
+    assert tarball.name.startswith("mlcert-desktop-9.9.9-linux-")
+    assert tarball.name.endswith(".tar.gz")
+    top = tarball.name.removesuffix(".tar.gz")
+    with tarfile.open(tarball) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+    exe = members[f"{top}/mlcert-desktop/{NAME}"]
+    assert exe.isfile() and exe.mode & 0o111
+    for name in ("mlcert-desktop.desktop", "mlcert-desktop.png", "mlcert-exampack.xml"):
+        assert f"{top}/{name}" in members
+    assert f"{top}/INSTALL.txt" in members
+
+
+def test_appdir_runs_the_app_through_apprun(linux_packages, tmp_path: Path) -> None:
+    """What the AppImage runtime does once the image is mounted: run AppRun."""
+    appdir = linux_packages[1]
+    assert appdir.name == "mlcert-desktop.AppDir"
+    assert len(linux_packages) == 2  # no AppImage without appimagetool
+    desktop = (appdir / "mlcert-desktop.desktop").read_text()
+    icon = next(line.split("=", 1)[1] for line in desktop.splitlines() if line.startswith("Icon="))
+    assert (appdir / f"{icon}.png").is_file()
+    assert os.readlink(appdir / ".DirIcon") == f"{icon}.png"
+    assert (appdir / "usr" / "share" / "mime" / "packages" / "mlcert-exampack.xml").is_file()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [str(appdir / "AppRun"), "--smoke-test", "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,  # AppRun finds the app from its own path, not the working directory
+    )
+    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["ok"] is True and result["frozen"] is True and result["packs"] == 1
