@@ -1,0 +1,44 @@
+"""Writing packs: the rows write_pack stores, checked against the records they come from."""
+
+from __future__ import annotations
+
+from mlcert_desktop.core.models import Choice, ItemType, Question, question_record
+from mlcert_desktop.storage import packs_repo
+from tests import factory
+
+
+def _question(i: int, n_choices: int) -> Question:
+    multiple = n_choices >= 4 and i % 2 == 1
+    choices = tuple(
+        Choice(f"c{j}", f"Option {j} of {i}", j < (2 if multiple else 1), "" if j else f"Why {i}")
+        for j in reversed(range(n_choices))  # ids not in sorted order: seq keeps the order
+    )
+    return Question(
+        factory.PACK_ID,
+        f"q{i}",
+        1 + i % 4,
+        "1.1",
+        ItemType.MULTIPLE if multiple else ItemType.SINGLE,
+        2 if multiple else 1,
+        f"Stem {i}",
+        choices,
+    )
+
+
+def test_choices_are_written_one_row_each_in_order(fresh_db, monkeypatch):
+    """Choices go in one multi-row INSERT per question, grouped by their number (3 to 8) and
+    across progress chunks; each lands as the plain one-row-per-choice INSERT would put it."""
+    monkeypatch.setattr(packs_repo, "PROGRESS_CHUNK", 4)
+    questions = [_question(i, 3 + i % 6) for i in range(15)]
+    packs_repo.write_pack(fresh_db, factory.manifest(), questions, {}, "KEY")
+    expected = sorted(
+        (factory.PACK_ID, q.id, c.id, seq, c.text, int(c.correct), c.why)
+        for q in questions
+        for seq, c in enumerate(q.choices)
+    )
+    rows = fresh_db.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall()
+    assert rows == expected
+    kinds = fresh_db.execute("SELECT DISTINCT typeof(correct), typeof(seq) FROM choices")
+    assert kinds.fetchall() == [("integer", "integer")]
+    loaded = packs_repo.load_questions(fresh_db, factory.PACK_ID)
+    assert sorted(map(question_record, loaded)) == sorted(map(question_record, questions))
