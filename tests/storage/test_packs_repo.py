@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from mlcert_desktop.core.models import Choice, ItemType, Question, question_record
 from mlcert_desktop.storage import packs_repo
 from tests import factory
@@ -42,3 +46,42 @@ def test_choices_are_written_one_row_each_in_order(fresh_db, monkeypatch):
     assert kinds.fetchall() == [("integer", "integer")]
     loaded = packs_repo.load_questions(fresh_db, factory.PACK_ID)
     assert sorted(map(question_record, loaded)) == sorted(map(question_record, questions))
+
+
+def _keys_ok(db) -> bool:
+    on = db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    return on and db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_foreign_keys_hold_and_are_checked_again_after_writing(fresh_db):
+    """write_pack leaves SQLite's per-row parent lookups off while it writes (its rows satisfy
+    the keys by construction); the keys must hold afterwards, for an install and an update,
+    and be enforced again."""
+    packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(9).questions, {}, "K")
+    assert _keys_ok(fresh_db)
+    v2 = factory.source(7, version=2)
+    packs_repo.write_pack(fresh_db, v2.manifest, v2.questions, {"a.png": b"x"}, "K")
+    assert _keys_ok(fresh_db)
+    assert fresh_db.execute("SELECT count(*) FROM choices").fetchone()[0] > 0
+    with pytest.raises(sqlite3.IntegrityError):
+        fresh_db.execute("INSERT INTO choices VALUES ('no.such', 'q', 'a', 0, 't', 1, '')")
+
+
+def test_foreign_keys_are_back_on_after_a_failed_write(fresh_db, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(packs_repo, "_insert_choices", broken)
+    with pytest.raises(RuntimeError):
+        packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(5).questions, {}, "K")
+    assert _keys_ok(fresh_db)
+    assert fresh_db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+
+
+def test_writing_inside_a_transaction_keeps_checking_keys(fresh_db):
+    """SQLite ignores PRAGMA foreign_keys inside a transaction; write_pack then checks as usual
+    (and does not switch the keys off for the rest of that transaction)."""
+    with fresh_db.atomic():
+        packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(5).questions, {}, "K")
+        assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert _keys_ok(fresh_db)
