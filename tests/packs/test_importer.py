@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import json
@@ -150,6 +151,25 @@ def test_valid_pack_installs(fresh_db, pack_file, keys, secret_key):
     assert info.blueprint.passing_score == 750
     loaded = packs_repo.load_questions(fresh_db, factory.PACK_ID)
     assert loaded == factory.source(12).questions
+
+
+def test_the_garbage_collector_is_back_on_after_an_import(fresh_db, pack_file, keys, tmp_path):
+    """import_pack pauses the cyclic collector while it parses and writes; it must resume it
+    whether the import succeeds or is refused."""
+    assert gc.isenabled()
+    import_pack(fresh_db, pack_file, keys)
+    assert gc.isenabled()
+    bad = tmp_path / "bad.exampack"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(PackFormatError):
+        import_pack(fresh_db, bad, keys)
+    assert gc.isenabled()
+    gc.disable()  # a caller that keeps it off finds it off
+    try:
+        import_pack(fresh_db, pack_file, keys)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_reimporting_the_same_version_changes_nothing(db_v1, pack_file, keys, tmp_path):
