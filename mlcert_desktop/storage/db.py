@@ -205,10 +205,14 @@ def _data_steps(db: Database) -> None:
     flag = "SELECT 1 FROM settings WHERE key = 'study_backfill_pending'"
     if db.execute(flag).fetchone() is None:
         return
-    from mlcert_desktop.storage import study_repo
-
+    # Only finished exams are judged: a new database has none, and need not load study_repo
+    # and the study core (a few milliseconds of a first start or of opening a fresh file).
+    exams = "SELECT 1 FROM attempts WHERE state = 'finished' AND mode = 'exam' LIMIT 1"
     with db.atomic():
-        study_repo.backfill_exam_outcomes(db.conn)
+        if db.execute(exams).fetchone() is not None:
+            from mlcert_desktop.storage import study_repo
+
+            study_repo.backfill_exam_outcomes(db.conn)
         db.execute("DELETE FROM settings WHERE key = 'study_backfill_pending'")
 
 

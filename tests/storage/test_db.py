@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -191,3 +194,20 @@ def test_everything_else_comes_from_sqlite_utils(small):
     assert small.table_names()[-1] == "t"
     assert small.full().execute("SELECT max(a) FROM t").fetchone()[0] == 5
     assert small.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+
+
+def test_a_new_database_opens_without_loading_the_study_backfill(tmp_path):
+    """The one-off study backfill judges finished exams; a new database has none, so opening
+    it clears the flag without importing study_repo (run in a fresh interpreter)."""
+    code = (
+        "import sys; from pathlib import Path; from mlcert_desktop.storage.db import open_database;"
+        f"db = open_database(Path({str(tmp_path / 'n.sqlite3')!r})).db;"
+        "print('mlcert_desktop.storage.study_repo' in sys.modules,"
+        " db.execute(\"SELECT count(*) FROM settings WHERE key = 'study_backfill_pending'\")"
+        ".fetchone()[0])"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "0"]
