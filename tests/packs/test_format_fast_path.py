@@ -149,7 +149,8 @@ def _as_bytes(data) -> bytes:
 def _deep_extra(levels: int, where: str) -> bytes:
     """Questions with an unknown key whose value has a scalar `levels` deep inside it."""
     data = _questions()
-    target = data[2] if where == "question" else data[2]["choices"][1]
+    # choices[0] is the right answer, which has no "why"; choices[1] has one.
+    target = data[2] if where == "question" else data[2]["choices"][where == "choice"]
     target["extra"] = "@"
     return _as_bytes(data).replace(b'"@"', _nested(levels, "1"))
 
@@ -163,6 +164,8 @@ def _deep_extra(levels: int, where: str) -> bytes:
         # A choice sits at level 3, its values at 4.
         ("choice", 12, True),
         ("choice", 13, False),
+        ("choice without why", 12, True),
+        ("choice without why", 13, False),
     ],
 )
 def test_load_questions_depth_limit_under_unknown_keys_is_exact(where, levels, ok):
@@ -170,7 +173,10 @@ def test_load_questions_depth_limit_under_unknown_keys_is_exact(where, levels, o
     data = _deep_extra(levels, where)
     assert _outcome(fmt.load_questions, data, manifest) == _outcome(_reference, data, manifest)
     if ok:
-        assert fmt.load_questions(data, manifest) == _reference(data, manifest)
+        records = fmt.load_questions(data, manifest)
+        assert records == _reference(data, manifest)
+        checked = _checked(json.loads(data), manifest)  # the checked path alone
+        assert [question_from_record(factory.PACK_ID, r) for r in records] == checked
     else:
         with pytest.raises(PackFormatError, match="questions.json: nested deeper than 16"):
             fmt.load_questions(data, manifest)
