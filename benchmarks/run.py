@@ -107,7 +107,7 @@ def bench_startup(reps: int) -> list[tuple[str, str, str]]:
     (bare, bare_in), (app, app_in) = _pairs([sys.executable, str(BARE_WINDOW)], app_cmd, reps)
     rows = [
         (
-            "cold start (process start to first paint) vs bare PySide6 window",
+            "start-up: process start to first paint (warm file cache) vs bare PySide6 window",
             f"{app / bare:.2f}× ({app * 1000:.0f} ms vs {bare * 1000:.0f} ms)",
             "≤ 1.3×",
         ),

@@ -112,20 +112,23 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
         lock.unlock()
         return 0 if result["ok"] else 1
-    from mlcert_desktop.ui import dialogs  # after the first paint: only messages need it
+    from mlcert_desktop.ui import error_log
 
-    dialogs.install_error_handler(window, data_dir / "errors.log")
+    # Not in the smoke and self tests: they must fail with an exit code, not wait on a dialog.
+    error_log.install(window, data_dir / "errors.log")
+    if opened.moved_aside or problems:
+        from mlcert_desktop.ui import dialogs  # QMessageBox: only when there is news to tell
 
-    if opened.moved_aside:
-        dialogs.error(
-            window,
-            "Your data file was damaged",
-            f"The database could not be read, so it was moved aside to\n{opened.moved_aside}\n"
-            "and a fresh one was started. Automatic backups are in "
-            f"{data_dir / 'backups'}.",
-        )
-    for p in problems:
-        dialogs.error(window, "Bundled pack", p)
+        if opened.moved_aside:
+            dialogs.error(
+                window,
+                "Your data file was damaged",
+                "The database could not be read, so it was moved aside to\n"
+                f"{opened.moved_aside}\nand a fresh one was started. Automatic backups are in "
+                f"{data_dir / 'backups'}.",
+            )
+        for p in problems:
+            dialogs.error(window, "Bundled pack", p)
     if args.pack is not None:
         window.import_pack(args.pack)
     code = app.exec()

@@ -236,3 +236,26 @@ def test_drill_counts_agree_with_the_drills_built_from_statuses(db, seed):
             expected[Drill.UNSEEN],
         )
     assert counts.due > 0 and counts.missed > 0 and counts.flagged == 3 and counts.unseen > 0
+
+
+def test_drill_counts_leave_out_dropped_questions_and_read_any_time_zone(db, tmp_path, secret_key):
+    from mlcert_desktop.core.study import Drill, drill_candidates
+
+    with db.atomic():
+        for qid in ("q001", "q011", "q000"):  # q011 is dropped by v2 below
+            study_repo.record_outcome(db, P, qid, False, Grade.AGAIN, now=NOW)
+            study_repo.set_flag(db, P, qid, True)
+        study_repo.record_outcome(db, P, "ghost", False, Grade.AGAIN, now=NOW)  # in no pack
+        study_repo.set_flag(db, P, "ghost", True)
+    v2 = factory.write_pack(tmp_path / "v2.exampack", secret_key, factory.source(8, version=2))
+    import_pack(db, v2, [secret_key.public_key])
+    statuses = study_repo.statuses(db, P)
+    new_york = dt.timezone(dt.timedelta(hours=-5))
+    for now in (NOW.astimezone(new_york), (NOW + dt.timedelta(hours=2)).astimezone(new_york)):
+        counts = study_repo.drill_counts(db, P, now)
+        assert counts.total == len(statuses) == 8
+        assert counts.missed == len(drill_candidates(Drill.MISSED, statuses, now)) == 2
+        assert counts.flagged == len(drill_candidates(Drill.FLAGGED, statuses, now)) == 2
+        assert counts.unseen == len(drill_candidates(Drill.UNSEEN, statuses, now)) == 6
+        assert counts.due == len(drill_candidates(Drill.DUE, statuses, now))
+    assert counts.due == 2  # two hours on, the wrong answers' ten-minute step has passed

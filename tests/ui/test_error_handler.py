@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from mlcert_desktop.ui import dialogs
+from mlcert_desktop.ui import error_log
 
 
 def test_unexpected_error_is_logged_and_shown(tmp_path, confirmations, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     monkeypatch.setattr(sys, "__excepthook__", lambda *a: None)  # keep the output clean
     log = tmp_path / "errors.log"
-    dialogs.install_error_handler(None, log)
+    error_log.install(None, log)
     try:
         raise KeyError("q042")
     except KeyError:

@@ -35,3 +35,24 @@ def test_size_hints_are_one_line_and_a_narrow_minimum(qtbot):
     assert label.sizeHint().height() == label.minimumSizeHint().height() == line
     assert label.minimumSizeHint().width() < label.sizeHint().width()
     assert label.sizeHint().width() < label.fontMetrics().horizontalAdvance(TEXT)
+
+
+def test_heights_follow_every_way_the_text_or_its_box_changes(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    ours, plain = WrappedLabel(TEXT), QLabel(TEXT)
+    plain.setWordWrap(True)
+    for w in (ours, plain):
+        qtbot.addWidget(w)
+        w.heightForWidth(300)  # cached now
+    for change in (
+        lambda w: w.setMargin(20),
+        lambda w: w.setIndent(30),
+        lambda w: w.setNum(5),
+        lambda w: w.clear(),
+        lambda w: w.setProperty("text", TEXT + TEXT),
+        lambda w: w.setStyleSheet("QLabel { padding: 12px; }"),
+    ):
+        change(ours)
+        change(plain)
+        assert ours.heightForWidth(300) == plain.heightForWidth(300)

@@ -7,13 +7,17 @@ from PySide6.QtWidgets import QLabel
 
 
 class WrappedLabel(QLabel):
-    """QLabel with word wrap, for paragraphs in layouts.
+    """QLabel with word wrap, for paragraphs in box and grid layouts.
 
     While a window opens, its layouts ask a wrapped label for its height at the same few widths
     again and again (the home screen's introduction: 32 times at 6 widths), and QLabel lays the
     text out anew each time; its size hints cost three more layouts (one of them at width 0,
     a word per line). Here each width is laid out once, and the size hints are one line of
     text: the layout gives the label its width and asks `heightForWidth` for the rest.
+
+    So it is for layouts that ask for height-for-width (QBoxLayout, QGridLayout, QFormLayout,
+    a QScrollArea with widgetResizable), not for item views, tool bars or status bars, which
+    would give it the one line of its size hint.
     """
 
     MIN_CHARS = 12  # the narrowest the label gets, in average characters
@@ -22,16 +26,17 @@ class WrappedLabel(QLabel):
     def __init__(self, text: str = "", parent=None, **kwargs) -> None:
         super().__init__(text, parent, **kwargs)
         self.setWordWrap(True)
-        self._heights: dict[int, int] = {}
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
-        self._heights.clear()
-        super().setText(text)
+        self._heights: dict[tuple, int] = {}
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        height = self._heights.get(width)
+        # Keyed on what changes the layout besides the font and style (see changeEvent): the
+        # text, however it was set (setText, setNum, clear, a property), margin and indent.
+        key = (width, self.text(), self.margin(), self.indent())
+        height = self._heights.get(key)
         if height is None:
-            height = self._heights[width] = super().heightForWidth(width)
+            if len(self._heights) > 64:  # a label resized through many widths
+                self._heights.clear()
+            height = self._heights[key] = super().heightForWidth(width)
         return height
 
     def _line(self, chars: int) -> QSize:
