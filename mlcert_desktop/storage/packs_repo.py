@@ -187,9 +187,10 @@ def _json_strs(items: tuple[str, ...]) -> str:
     (that was a third of the time spent writing a 10,000-question pack)."""
     if not items:
         return "[]"
-    if all(type(s) is str for s in items):
+    try:
         return "[" + ", ".join(map(_encode_str, items)) + "]"
-    return json.dumps(list(items))
+    except TypeError:  # not all strings (Question objects from other callers may hold anything)
+        return json.dumps(list(items))
 
 
 def _question_rows(pack_id: str, records: Iterable[tuple], start: int = 0):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -85,3 +86,22 @@ def test_writing_inside_a_transaction_keeps_checking_keys(fresh_db):
         packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(5).questions, {}, "K")
         assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert _keys_ok(fresh_db)
+
+
+class _Str(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        (),
+        ("a",),
+        ("https://x", 'quote " and \\ slash'),
+        ("é ü ✓ 😀", "\n\t"),
+        (_Str("s"),),
+        (1, "a"),
+    ],
+)
+def test_json_strs_is_json_dumps_of_the_list(items):
+    assert packs_repo._json_strs(items) == json.dumps(list(items))
