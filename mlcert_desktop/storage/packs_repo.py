@@ -69,6 +69,8 @@ def write_pack(
     attempts can still be reviewed; questions whose id remains are updated in place and keep
     their history.
     """
+    # `type(...) is tuple`, not isinstance: a Question is a NamedTuple (a tuple too), with
+    # pack_id first; a record starts at the id (tests/storage/test_packs_repo.py passes both).
     records = [q if type(q) is tuple else question_record(q) for q in questions]
     pack_id = manifest["pack_id"]
     exam = manifest["exam"]
