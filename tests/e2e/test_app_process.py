@@ -157,12 +157,32 @@ def test_start_up_leaves_the_costly_parts_for_later(tmp_path):
         "print(sorted(m for m in ('dataclasses', 'mlcert_desktop.core.session',"
         " 'mlcert_desktop.packs.importer', 'mlcert_desktop.ui.widgets.table')"
         " if m in sys.modules))\n"
+        "import gc\n"
+        "print(gc.isenabled())\n"  # paused while starting, on again after the first paint
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
-    qt, screens, loaded = proc.stdout.splitlines()[-3:]
+    qt, screens, loaded, collecting = proc.stdout.splitlines()[-4:]
+    assert collecting == "True"
     assert qt == "False"
     assert screens == "['mlcert_desktop.ui.screens.home']"
     assert loaded == "[]"
+
+
+def test_a_refused_start_leaves_the_garbage_collector_on(tmp_path):
+    """main() pauses the collector while starting; a start that fails early turns it back on."""
+    code = (
+        "import gc, io, contextlib\n"
+        "from mlcert_desktop.app import main\n"
+        f"bad = {str(tmp_path / 'file')!r}\n"
+        "open(bad, 'w').close()\n"
+        "with contextlib.redirect_stderr(io.StringIO()):\n"
+        "    code = main(['--smoke-test', '--data-dir', bad + '/data'])\n"
+        "print(code, gc.isenabled())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True
+    )
+    assert proc.stdout.split() == ["1", "True"], proc.stderr
