@@ -147,11 +147,14 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             dialogs.error(window, "Bundled pack", p)
     if args.pack is not None:
         window.import_pack(args.pack)
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QThreadPool, QTimer
 
     if gc_was_enabled:
         QTimer.singleShot(0, gc.enable)  # once the event loop runs: the first paint is due
     code = app.exec()
+    # A pack import still writing in the background finishes (its one transaction commits)
+    # before the database and the process go away.
+    QThreadPool.globalInstance().waitForDone()
     lock.unlock()
     return code
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QThreadPool
 
 from mlcert_desktop.packs import importer
 from mlcert_desktop.storage import packs_repo
@@ -66,8 +67,10 @@ def window(qtbot, ctx):
     qtbot.waitExposed(w)
     w.activateWindow()
     yield w
-    # Close while the database is still open: quitting mid-exam saves it for resuming.
+    # Close while the database is still open: quitting mid-exam saves it for resuming. No
+    # background job (a pack import) may outlive the test's database.
     w.close()
+    QThreadPool.globalInstance().waitForDone()
 
 
 @pytest.fixture

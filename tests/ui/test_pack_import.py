@@ -123,4 +123,10 @@ def test_dropping_a_pack_file_starts_the_import(qtbot, window, tmp_path, confirm
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
-    qtbot.waitUntil(lambda: len(packs_repo.list_packs(window.ctx.db)) == 2, timeout=10_000)
+    # Until the import reports back: the background thread writes through the same connection,
+    # so the pack's rows are visible here before its transaction has ended.
+    qtbot.waitUntil(
+        lambda: bool(confirmations.shown) and confirmations.shown[-1][1] == "Pack imported",
+        timeout=10_000,
+    )
+    assert len(packs_repo.list_packs(window.ctx.db)) == 2
