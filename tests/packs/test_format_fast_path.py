@@ -67,17 +67,23 @@ def _outcome(fn, data, manifest):
         return str(e)
 
 
-@pytest.mark.parametrize("mutation", list(_mutations()), ids=str)
-def test_fast_path_agrees_with_checked_path(mutation):
+def _mutated(mutation) -> list:
+    """The test questions with one field changed (or dropped) as `_mutations` describes."""
     qi, key, choice_key, value = mutation
     data = _questions()
-    manifest = factory.manifest()
     target = data[qi] if choice_key is None else data[qi]["choices"][1]
     k = key if choice_key is None else choice_key
     if value == "drop":
         target.pop(k, None)
     else:
         target[k] = copy.deepcopy(value)
+    return data
+
+
+@pytest.mark.parametrize("mutation", list(_mutations()), ids=str)
+def test_fast_path_agrees_with_checked_path(mutation):
+    data = _mutated(mutation)
+    manifest = factory.manifest()
     assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
 
 
@@ -227,15 +233,7 @@ def test_load_questions_agrees_on_odd_files(data):
 
 @pytest.mark.parametrize("mutation", list(_mutations()), ids=str)
 def test_load_questions_agrees_with_strict_json_and_validate_records(mutation):
-    qi, key, choice_key, value = mutation
-    data = _questions()
-    target = data[qi] if choice_key is None else data[qi]["choices"][1]
-    k = key if choice_key is None else choice_key
-    if value == "drop":
-        target.pop(k, None)
-    else:
-        target[k] = copy.deepcopy(value)
-    raw = _as_bytes(data)
+    raw = _as_bytes(_mutated(mutation))
     manifest = factory.manifest()
     assert _outcome(fmt.load_questions, raw, manifest) == _outcome(_reference, raw, manifest)
 
