@@ -33,7 +33,7 @@ class Drill(str, Enum):
     FLAGGED = "flagged"
     UNSEEN = "unseen"  # never answered
     WEAKEST = "weakest"  # questions of the domain with the lowest accuracy
-    DUE = "due"  # spaced-repetition reviews due now
+    DUE = "due"  # spaced-repetition reviews due today (see is_due)
 
     @property
     def title(self) -> str:
@@ -93,6 +93,25 @@ def review(
     return card.to_json(), card.due
 
 
+REVIEW_STATE = 2  # fsrs.State.Review: a card scheduled in days, past its learning steps
+
+
+def day_end(now: dt.datetime) -> dt.datetime:
+    """The end of `now`'s day in the local time zone (the next local midnight)."""
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+
+
+def is_due(due: dt.datetime | None, in_review: bool, now: dt.datetime) -> bool:
+    """Whether a card is in today's reviews ("Due today"), as spaced-repetition apps count it:
+    a card scheduled in days is due for the whole of its day (reviewed yesterday evening with a
+    one-day interval, it is due this morning); a card in a learning step (minutes) waits for
+    its exact time, so a wrong answer does not come straight back."""
+    if due is None:
+        return False
+    return due <= now or (in_review and due < day_end(now))
+
+
 class QuestionStatus(NamedTuple):
     """What the study screens know of one question, from every attempt so far."""
 
@@ -105,6 +124,7 @@ class QuestionStatus(NamedTuple):
     last_correct: bool | None = None  # None: never answered
     flagged: bool = False
     due: dt.datetime | None = None  # None: no review scheduled yet
+    in_review: bool = False  # scheduled in days (FSRS Review state), not in a learning step
 
     @property
     def seen(self) -> bool:
@@ -183,7 +203,7 @@ def drill_candidates(
     if drill is Drill.UNSEEN:
         return [s for s in statuses if not s.seen]
     if drill is Drill.DUE:
-        due = [s for s in statuses if s.due is not None and s.due <= now]
+        due = [s for s in statuses if is_due(s.due, s.in_review, now)]
         return sorted(due, key=lambda s: s.due)  # type: ignore[arg-type, return-value]
     if drill is Drill.WEAKEST:
         d = weakest_domain(statuses, weights or {})

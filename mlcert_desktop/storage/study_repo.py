@@ -225,14 +225,14 @@ def statuses(db: sqlite_utils.Database, pack_id: str) -> list[QuestionStatus]:
                   coalesce(l.n, 0), coalesce(l.r, 0),
                   (SELECT correct FROM review_log x WHERE x.pack_id = q.pack_id
                      AND x.qid = q.qid ORDER BY x.id DESC LIMIT 1),
-                  f.qid IS NOT NULL, r.due
+                  f.qid IS NOT NULL, r.due, json_extract(r.card, '$.state') = ?
            FROM questions q
            LEFT JOIN (SELECT qid, count(*) AS n, sum(correct) AS r FROM review_log
                       WHERE pack_id = ? GROUP BY qid) l ON l.qid = q.qid
            LEFT JOIN question_flags f ON f.pack_id = q.pack_id AND f.qid = q.qid
            LEFT JOIN reviews r ON r.pack_id = q.pack_id AND r.qid = q.qid
            WHERE q.pack_id = ? AND q.active ORDER BY q.seq""",
-        [pack_id, pack_id],
+        [study.REVIEW_STATE, pack_id, pack_id],
     ).fetchall()
     return [
         QuestionStatus(
@@ -245,8 +245,9 @@ def statuses(db: sqlite_utils.Database, pack_id: str) -> list[QuestionStatus]:
             last_correct=None if last is None else bool(last),
             flagged=bool(flagged),
             due=None if due is None else dt.datetime.fromisoformat(due),
+            in_review=bool(in_review),
         )
-        for qid, domain, task, services, n, r, last, flagged, due in rows
+        for qid, domain, task, services, n, r, last, flagged, due, in_review in rows
     ]
 
 
@@ -268,7 +269,8 @@ def drill_counts(
     question of a large pack to count them took a noticeable part of the start-up."""
     row = db.execute(
         """SELECT count(*),
-                  coalesce(sum(r.due <= ?), 0),
+                  coalesce(sum(r.due <= :now OR (json_extract(r.card, '$.state') = :review
+                                                  AND r.due < :day_end)), 0),
                   coalesce(sum((SELECT correct FROM review_log x WHERE x.pack_id = q.pack_id
                                   AND x.qid = q.qid ORDER BY x.id DESC LIMIT 1) = 0), 0),
                   coalesce(sum(f.qid IS NOT NULL), 0),
@@ -277,8 +279,8 @@ def drill_counts(
            FROM questions q
            LEFT JOIN question_flags f ON f.pack_id = q.pack_id AND f.qid = q.qid
            LEFT JOIN reviews r ON r.pack_id = q.pack_id AND r.qid = q.qid
-           WHERE q.pack_id = ? AND q.active""",
-        [_iso(_now(now)), pack_id],
+           WHERE q.pack_id = :pack AND q.active""",
+        _due_params(now) | {"pack": pack_id},
     ).fetchone()
     return DrillCounts(*row)
 
@@ -286,13 +288,23 @@ def drill_counts(
 def due_count(
     db: sqlite_utils.Database, pack_id: str | None = None, now: dt.datetime | None = None
 ) -> int:
+    """How many reviews are due today (core.study.is_due), in one pack or in all."""
     sql = """SELECT count(*) FROM reviews r JOIN questions q
-               ON q.pack_id = r.pack_id AND q.qid = r.qid AND q.active WHERE r.due <= ?"""
-    params: list = [_iso(_now(now))]
+               ON q.pack_id = r.pack_id AND q.qid = r.qid AND q.active
+               WHERE (r.due <= :now OR (json_extract(r.card, '$.state') = :review
+                                        AND r.due < :day_end))"""
+    params = _due_params(now)
     if pack_id is not None:
-        sql += " AND r.pack_id = ?"
-        params.append(pack_id)
+        sql += " AND r.pack_id = :pack"
+        params["pack"] = pack_id
     return db.execute(sql, params).fetchone()[0]
+
+
+def _due_params(now: dt.datetime | None) -> dict:
+    """core.study.is_due's bounds for SQL: due dates are stored as _iso strings (UTC, whole
+    seconds), so they compare as text."""
+    now = _now(now)
+    return {"now": _iso(now), "day_end": _iso(study.day_end(now)), "review": study.REVIEW_STATE}
 
 
 def answer_dates(db: sqlite_utils.Database) -> list[dt.date]:

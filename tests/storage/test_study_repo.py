@@ -259,3 +259,40 @@ def test_drill_counts_leave_out_dropped_questions_and_read_any_time_zone(db, tmp
         assert counts.unseen == len(drill_candidates(Drill.UNSEEN, statuses, now)) == 6
         assert counts.due == len(drill_candidates(Drill.DUE, statuses, now))
     assert counts.due == 2  # two hours on, the wrong answers' ten-minute step has passed
+
+
+def test_due_today_holds_reviews_of_the_local_day_but_not_learning_steps(db, monkeypatch):
+    """A card scheduled in days is due for the whole of its local day; a wrong answer's
+    ten-minute learning step waits for its time. SQL counts and core.study agree."""
+    import time
+
+    from mlcert_desktop.core.study import Drill, drill_candidates
+
+    monkeypatch.setenv("TZ", "America/New_York")  # UTC-5 in December
+    time.tzset()
+    try:
+        evening = dt.datetime(2026, 11, 30, 23, 0, tzinfo=dt.timezone.utc)  # 18:00 local
+        with db.atomic():
+            study_repo.record_outcome(db, P, "q001", True, Grade.GOOD, now=evening)
+        due = _status(db, "q001").due
+        assert _status(db, "q001").in_review and due - evening >= dt.timedelta(days=1)
+        local_day_of_due = due.astimezone().date()
+        # Early on the local day it falls due: due today, not due now.
+        morning = dt.datetime.combine(local_day_of_due, dt.time(6, 0)).astimezone()
+        assert morning < due
+        with db.atomic():  # a wrong answer that morning: due in ten minutes
+            study_repo.record_outcome(db, P, "q002", False, Grade.AGAIN, now=morning)
+        statuses = study_repo.statuses(db, P)
+        for now, expected in (
+            (morning - dt.timedelta(days=1), set()),
+            (morning, {"q001"}),  # q002 waits for its learning step
+            (morning + dt.timedelta(minutes=11), {"q001", "q002"}),
+            (dt.datetime.combine(local_day_of_due, dt.time(23, 59)).astimezone(), {"q001", "q002"}),
+        ):
+            assert {s.qid for s in drill_candidates(Drill.DUE, statuses, now)} == expected
+            assert study_repo.drill_counts(db, P, now).due == len(expected)
+            assert study_repo.due_count(db, P, now) == len(expected)
+            assert study_repo.due_count(db, None, now) == len(expected)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlcert_desktop.core.models import ItemType, PackInfo, Question
-from mlcert_desktop.core.study import QuestionStatus
+from mlcert_desktop.core.study import QuestionStatus, is_due
 from mlcert_desktop.storage import packs_repo, study_repo
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.markdown import to_html
@@ -69,7 +69,7 @@ def status_text(s: QuestionStatus, now: dt.datetime) -> str:
         parts = [f"right {s.right}/{s.answered}"]
     if s.flagged:
         parts.append("flagged")
-    if s.due is not None and s.due <= now:
+    if is_due(s.due, s.in_review, now):
         parts.append("due")
     return " · ".join(parts)
 
@@ -84,7 +84,12 @@ def history_text(s: QuestionStatus, now: dt.datetime) -> str:
         parts = [f"Answered {times}, {s.right} right · last answer {last}"]
     if s.due is not None:
         when = s.due.astimezone().strftime("%Y-%m-%d")
-        parts.append("review due now" if s.due <= now else f"next review {when}")
+        if s.due <= now:
+            parts.append("review due now")
+        elif is_due(s.due, s.in_review, now):
+            parts.append("review due today")
+        else:
+            parts.append(f"next review {when}")
     if s.flagged:
         parts.append("flagged")
     return " · ".join(parts)
@@ -98,7 +103,7 @@ def status_matches(s: QuestionStatus, which: str, now: dt.datetime) -> bool:
     if which == "unseen":
         return not s.seen
     if which == "due":
-        return s.due is not None and s.due <= now
+        return is_due(s.due, s.in_review, now)
     return True
 
 

@@ -120,7 +120,7 @@ class PackCard(QFrame):
             0,
             f"Due today ({due})",
             Drill.DUE.value,
-            "Spaced-repetition reviews due now",
+            "Spaced-repetition reviews due today (a wrong answer comes back after ten minutes)",
             due > 0,
             "primary" if due else "",
         )

@@ -265,7 +265,7 @@ class ProgressScreen(QWidget):
         missed = sum(1 for s in statuses if s.missed)
         self.facts.setText(
             f"Study streak: {streak} day{'s' if streak != 1 else ''} · "
-            f"{due} review{'s' if due != 1 else ''} due now · "
+            f"{due} review{'s' if due != 1 else ''} due today · "
             f"{seen} of {len(statuses)} questions seen · "
             f"{len(points)} exam{'s' if len(points) != 1 else ''} finished"
         )
