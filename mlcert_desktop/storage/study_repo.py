@@ -251,6 +251,12 @@ def statuses(db: sqlite_utils.Database, pack_id: str) -> list[QuestionStatus]:
     ]
 
 
+# core.study.is_due over the `reviews` row `r`, with the parameters of _due_params.
+_DUE_TODAY = (
+    "(r.due <= :now OR (json_extract(r.card, '$.state') = :review AND r.due < :day_end))"
+)
+
+
 class DrillCounts(NamedTuple):
     """How many questions each drill of a pack holds now: the home screen's figures."""
 
@@ -268,9 +274,8 @@ def drill_counts(
     by SQLite: the home screen shows them on every start, and building a status for every
     question of a large pack to count them took a noticeable part of the start-up."""
     row = db.execute(
-        """SELECT count(*),
-                  coalesce(sum(r.due <= :now OR (json_extract(r.card, '$.state') = :review
-                                                  AND r.due < :day_end)), 0),
+        f"""SELECT count(*),
+                  coalesce(sum({_DUE_TODAY}), 0),
                   coalesce(sum((SELECT correct FROM review_log x WHERE x.pack_id = q.pack_id
                                   AND x.qid = q.qid ORDER BY x.id DESC LIMIT 1) = 0), 0),
                   coalesce(sum(f.qid IS NOT NULL), 0),
@@ -289,15 +294,17 @@ def due_count(
     db: sqlite_utils.Database, pack_id: str | None = None, now: dt.datetime | None = None
 ) -> int:
     """How many reviews are due today (core.study.is_due), in one pack or in all."""
-    sql = """SELECT count(*) FROM reviews r JOIN questions q
-               ON q.pack_id = r.pack_id AND q.qid = r.qid AND q.active
-               WHERE (r.due <= :now OR (json_extract(r.card, '$.state') = :review
-                                        AND r.due < :day_end))"""
+    sql = f"""SELECT count(*) FROM reviews r JOIN questions q
+               ON q.pack_id = r.pack_id AND q.qid = r.qid AND q.active WHERE {_DUE_TODAY}"""
     params = _due_params(now)
     if pack_id is not None:
         sql += " AND r.pack_id = :pack"
         params["pack"] = pack_id
     return db.execute(sql, params).fetchone()[0]
+
+
+# core.study.is_due over the `reviews` row `r`, with the parameters of _due_params.
+_DUE_TODAY = "(r.due <= :now OR (json_extract(r.card, '$.state') = :review AND r.due < :day_end))"
 
 
 def _due_params(now: dt.datetime | None) -> dict:
