@@ -252,9 +252,7 @@ def statuses(db: sqlite_utils.Database, pack_id: str) -> list[QuestionStatus]:
 
 
 # core.study.is_due over the `reviews` row `r`, with the parameters of _due_params.
-_DUE_TODAY = (
-    "(r.due <= :now OR (json_extract(r.card, '$.state') = :review AND r.due < :day_end))"
-)
+_DUE_TODAY = "(r.due <= :now OR (json_extract(r.card, '$.state') = :review AND r.due < :day_end))"
 
 
 class DrillCounts(NamedTuple):
