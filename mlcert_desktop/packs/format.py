@@ -27,10 +27,11 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.minisig"
 QUESTIONS = "questions.json"
-MEDIA_NAME = re.compile(r"^media/[0-9a-f]{64}\.(png|jpg|svg)$")
-PACK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$")
-QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-TASK = re.compile(r"^\d{1,2}\.\d{1,2}$")
+# Matched with .match: \Z, not $, which would also accept a newline at the end.
+MEDIA_NAME = re.compile(r"media/[0-9a-f]{64}\.(png|jpg|svg)\Z")
+PACK_ID = re.compile(r"[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+\Z")
+QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+TASK = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\Z")
 MAX_DEPTH = 16
 
 

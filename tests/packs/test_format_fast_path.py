@@ -238,10 +238,81 @@ def test_load_questions_agrees_with_strict_json_and_validate_records(mutation):
     assert _outcome(fmt.load_questions, raw, manifest) == _outcome(_reference, raw, manifest)
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        # values the per-column regexes see joined by newlines
+        ("id", "q1\nq2"),
+        ("id", "q1\n"),
+        ("task", "1.1\n2.2"),
+        ("task", "1.1\n"),
+        ("task", "\n1.1"),
+        ("task", "\u0661.\u0661"),  # Arabic-Indic digits: a task number is ASCII
+        ("choice id", "a"),  # the same as the first choice's
+    ],
+    ids=str,
+)
+def test_load_questions_refuses_newlines_and_repeated_choice_ids(where, value):
+    manifest = factory.manifest()
+    data = _questions()
+    if where == "choice id":
+        data[3]["choices"][1]["id"] = value
+    else:
+        data[3][where] = value
+    raw = _as_bytes(data)
+    outcome = _outcome(fmt.load_questions, raw, manifest)
+    assert isinstance(outcome, str)  # refused,
+    assert outcome == _outcome(_reference, raw, manifest)  # by each path alike
+    assert outcome == _outcome(_checked, data, manifest)
+
+
+@pytest.mark.parametrize("ids", [("q001", "q001"), ("q001", "q002")], ids=str)
+def test_load_questions_refuses_a_question_id_used_twice(ids):
+    """Also across the questions the caller has already seen (validate_records' `seen`)."""
+    manifest = factory.manifest()
+    data = _questions()
+    data[3]["id"] = ids[0]
+    raw = _as_bytes(data)
+    with pytest.raises(PackFormatError, match="used twice"):
+        fmt.load_questions(raw, manifest)
+    assert _outcome(fmt.load_questions, raw, manifest) == _outcome(_reference, raw, manifest)
+    data = _questions()
+    seen = {ids[1]}
+    assert fmt._fast_records(data, manifest, seen) is None
+    assert fmt._fast_records(data, manifest, set()) == _reference(_as_bytes(data), manifest)
+
+
 def test_load_questions_of_a_valid_pack_and_its_practice_exams():
     manifest = factory.manifest()
     raw = _as_bytes(_questions())
     assert fmt.load_questions(raw, manifest) == _reference(raw, manifest)
     manifest["practice_exams"] = [{"id": "1", "title": "P", "questions": ["q001", "nope"]}]
     with pytest.raises(PackFormatError, match="unknown question 'nope'"):
+        fmt.load_questions(raw, manifest)
+
+
+def _dup_in(where: str) -> bytes:
+    """A valid file whose third question (or its second choice) repeats a key."""
+    raw = _as_bytes(_questions())
+    if where == "question":  # "stem" twice, the second value first-class and valid
+        return raw.replace(b'"stem": "Question 2', b'"stem": "x", "stem": "Question 2', 1)
+    if where == "choice":
+        return raw.replace(b'"text": "Option b of question 2"', b'"text": "y", "text": "z"', 1)
+    # under an unknown key: a nested object the fast path does not look into
+    return raw.replace(b'"stem": "Question 2', b'"extra": {"k": 1, "k": 2}, "stem": "Question 2')
+
+
+@pytest.mark.parametrize("where", ["question", "choice", "unknown key"])
+def test_load_questions_refuses_a_repeated_key_anywhere(where):
+    data = _dup_in(where)
+    manifest = factory.manifest()
+    with pytest.raises(PackFormatError, match="duplicate key"):
+        fmt.load_questions(data, manifest)
+    assert _outcome(fmt.load_questions, data, manifest) == _outcome(_reference, data, manifest)
+
+
+def test_load_questions_refuses_a_byte_order_mark():
+    manifest = factory.manifest()
+    raw = b"\xef\xbb\xbf" + _as_bytes(_questions())
+    with pytest.raises(PackFormatError, match="not valid JSON"):
         fmt.load_questions(raw, manifest)
