@@ -199,11 +199,18 @@ def bench_import(n: int, reps: int) -> list[tuple[str, str, str]]:
         for i, c in enumerate(r[6])
     ]
 
+    checkpoints: list[float] = []
+
     def ours(db_path: Path) -> float:
+        """What the user waits for. The pack's pages are then copied from the write-ahead log
+        into the database file in the background (the app does it while showing the report):
+        timed apart, for the context row."""
         t0 = time.perf_counter()
         db = open_database(db_path).db
         importer.import_pack(db, path, [key.public_key])
         took = time.perf_counter() - t0
+        db.checkpoint()
+        checkpoints.append(time.perf_counter() - t0 - took)
         db.close()
         return took
 
@@ -257,6 +264,11 @@ def bench_import(n: int, reps: int) -> list[tuple[str, str, str]]:
             f"verify + import {n:,} questions vs raw executemany",
             f"{t_ours / t_raw:.2f}× ({t_ours:.2f} s vs {t_raw:.2f} s)",
             "≤ 2×",
+        ),
+        (
+            "  same, with the background checkpoint after it",
+            f"{(t_ours + min(checkpoints)) / t_raw:.2f}× (+ {min(checkpoints) * 1000:.0f} ms)",
+            "(context)",
         ),
         (
             "  same, baseline: every column into the app's schema",

@@ -97,6 +97,27 @@ class Database:
                     self.rollback()
                     raise
 
+    @contextlib.contextmanager
+    def checkpoint_deferred(self) -> Iterator[None]:
+        """Commits inside the block leave their pages in the write-ahead log.
+
+        SQLite copies the log into the database file when a commit leaves it over 1,000 pages,
+        and the committing call waits for that: after a big pack, a third of the import. The
+        data is committed either way (the log is part of the database); checkpoint() does the
+        copy afterwards, off the caller's path, and SQLite does it anyway at the next commit or
+        when the connection closes.
+        """
+        before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def rollback(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")

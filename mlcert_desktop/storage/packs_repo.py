@@ -68,13 +68,15 @@ def write_pack(
     Questions of an older version that are gone are kept but marked inactive, so past
     attempts can still be reviewed; questions whose id remains are updated in place and keep
     their history.
+
+    The pack's pages stay in the write-ahead log: call db.checkpoint() when nobody waits.
     """
     # `type(...) is tuple`, not isinstance: a Question is a NamedTuple (a tuple too), with
     # pack_id first; a record starts at the id (tests/storage/test_packs_repo.py passes both).
     records = [q if type(q) is tuple else question_record(q) for q in questions]
     pack_id = manifest["pack_id"]
     exam = manifest["exam"]
-    with _foreign_keys_unchecked(db), db.atomic():
+    with db.checkpoint_deferred(), _foreign_keys_unchecked(db), db.atomic():
         db.execute(
             """INSERT INTO packs (pack_id, version, title, exam_code, exam_name, status, key_id,
                                   imported_at, manifest)

@@ -160,6 +160,10 @@ class PackImportFlow(QObject):
 
     def _installed(self, result: importer.ImportResult) -> None:
         self._done_busy()
+        # The pack sits in the write-ahead log (see Database.checkpoint_deferred); it is
+        # copied into the database file while the user reads the report.
+        db = self.ctx.db
+        run_in_background(lambda _progress: db.checkpoint(), _ignore, _ignore)
         dialogs.info(
             self.parent_widget,
             "Pack imported",
@@ -167,6 +171,10 @@ class PackImportFlow(QObject):
             f"{result.question_count} questions.",
         )
         self.finished.emit(result.status != "unchanged")
+
+
+def _ignore(_value: object) -> None:
+    """A failed checkpoint loses nothing: SQLite tries again at the next commit or close."""
 
 
 def add_key_interactively(

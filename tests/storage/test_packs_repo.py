@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,39 @@ class _Str(str):
 )
 def test_json_strs_is_json_dumps_of_the_list(items):
     assert packs_repo._json_strs(items) == json.dumps(list(items))
+
+
+def _file_sizes(db) -> tuple[int, int]:
+    """The database file's size and its write-ahead log's."""
+    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size, wal.stat().st_size if wal.exists() else 0
+
+
+def test_a_pack_is_committed_to_the_log_and_checkpointed_later(fresh_db):
+    """write_pack commits without copying its pages into the database file (the import does
+    not wait for that); checkpoint() copies them, and the usual automatic checkpoint is back."""
+    src = factory.source(600)
+    fresh_db.execute("PRAGMA wal_autocheckpoint = 20")  # pages; the pack takes about 100
+    fresh_db.checkpoint()
+    empty, _ = _file_sizes(fresh_db)
+    packs_repo.write_pack(fresh_db, src.manifest, src.questions, {}, "KEY")
+    assert _file_sizes(fresh_db)[0] == empty  # not copied yet
+    assert _file_sizes(fresh_db)[1] > 50 * 4096  # but in the log
+    assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 20
+    # Another connection (another process) sees the pack: it is committed.
+    other = sqlite3.connect(fresh_db.execute("PRAGMA database_list").fetchone()[2])
+    assert other.execute("SELECT count(*) FROM questions").fetchone()[0] == 600
+    other.close()
+    fresh_db.checkpoint()
+    size, log = _file_sizes(fresh_db)
+    assert size > empty + 50 * 4096 and log == 0
+    assert len(packs_repo.load_questions(fresh_db, factory.PACK_ID)) == 600
+
+
+def test_a_failed_write_restores_the_automatic_checkpoint(fresh_db):
+    src = factory.source(5)
+    with pytest.raises(sqlite3.IntegrityError):
+        packs_repo.write_pack(fresh_db, src.manifest, src.questions * 2, {}, "KEY")
+    assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert packs_repo.list_packs(fresh_db) == []

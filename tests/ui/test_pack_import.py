@@ -130,3 +130,17 @@ def test_dropping_a_pack_file_starts_the_import(qtbot, window, tmp_path, confirm
         timeout=10_000,
     )
     assert len(packs_repo.list_packs(window.ctx.db)) == 2
+
+
+def test_the_imported_pack_is_checkpointed_in_the_background(
+    qtbot, window, tmp_path, confirmations
+):
+    """The import commits to the write-ahead log and reports at once; the log is copied into
+    the database file off the GUI thread, so no later click waits for it."""
+    key = SecretKey.generate()
+    trust.add_user_key(window.ctx.db, key.public_key, "author")
+    db_path = Path(window.ctx.db.execute("PRAGMA database_list").fetchone()[2])
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert run_flow(qtbot, window, other_pack(tmp_path, key, n=300)) is True
+    qtbot.waitUntil(lambda: wal.stat().st_size == 0, timeout=10_000)
+    assert len(packs_repo.load_questions(window.ctx.db, "org.example.other")) == 300
