@@ -52,7 +52,23 @@ def test_heights_follow_every_way_the_text_or_its_box_changes(qtbot):
         lambda w: w.clear(),
         lambda w: w.setProperty("text", TEXT + TEXT),
         lambda w: w.setStyleSheet("QLabel { padding: 12px; }"),
+        lambda w: w.setStyleSheet("QLabel { font-size: 30px; }"),
+        lambda w: w.setStyleSheet("QLabel { border: 9px solid red; }"),
     ):
         change(ours)
         change(plain)
         assert ours.heightForWidth(300) == plain.heightForWidth(300)
+
+
+def test_heights_follow_a_font_inherited_from_the_parent(qtbot):
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    label = WrappedLabel(TEXT, parent)
+    QVBoxLayout(parent).addWidget(label)
+    before = label.heightForWidth(300)
+    font = parent.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    parent.setFont(font)
+    assert label.heightForWidth(300) > before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel
 
 
@@ -29,9 +29,22 @@ class WrappedLabel(QLabel):
         self._heights: dict[tuple, int] = {}
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        # Keyed on what changes the layout besides the font and style (see changeEvent): the
-        # text, however it was set (setText, setNum, clear, a property), margin and indent.
-        key = (width, self.text(), self.margin(), self.indent())
+        # Keyed on everything that changes the layout: the text, however it was set (setText,
+        # setNum, clear, a property), margin, indent, the font, and the contents margins a style
+        # sheet's padding and border set. (Not cleared in changeEvent: overriding it makes
+        # PySide build QEvent and its 170 enum values at start-up, 2 ms.)
+        m = self.contentsMargins()
+        key = (
+            width,
+            self.text(),
+            self.margin(),
+            self.indent(),
+            self.font().key(),
+            m.left(),
+            m.top(),
+            m.right(),
+            m.bottom(),
+        )
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) > 64:  # a label resized through many widths
@@ -52,8 +65,3 @@ class WrappedLabel(QLabel):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self._line(self.PREFERRED_CHARS)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        # A new font or style sheet (padding, font size) changes every height.
-        self._heights.clear()
-        super().changeEvent(event)
