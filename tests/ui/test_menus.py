@@ -1,0 +1,60 @@
+"""The menu bar: every command, its shortcut, and what it opens."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+from mlcert_desktop.ui.screens.history import HistoryScreen
+from mlcert_desktop.ui.screens.home import HomeScreen
+
+MENUS = {
+    "&File": ["&Import pack…:Ctrl+I", "-", "&Quit:QUIT"],
+    "&View": ["&History:Ctrl+H", "&Packs and keys:Ctrl+Shift+P", "H&ome:Ctrl+Shift+H"],
+    "&Study": [
+        "&Practice…:Ctrl+P",
+        "&Due today:Ctrl+D",
+        "&Missed questions:Ctrl+M",
+        "&Flagged questions:",
+        "&Never seen:",
+        "&Weakest domain:",
+        "-",
+        "&Browse questions:Ctrl+B",
+        "P&rogress:Ctrl+G",
+    ],
+    "&Help": ["&About:"],
+}
+
+
+def _listing(window) -> dict[str, list[str]]:
+    out = {}
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        out[menu.title()] = [
+            "-" if a.isSeparator() else f"{a.text()}:{a.shortcut().toString()}"
+            for a in menu.actions()
+        ]
+    return out
+
+
+def test_menus_list_every_command_with_its_shortcut(window):
+    quit_keys = QKeySequence(QKeySequence.StandardKey.Quit).toString()  # Ctrl+Q on most systems
+    expected = {m: [a.replace("QUIT", quit_keys) for a in acts] for m, acts in MENUS.items()}
+    assert _listing(window) == expected
+
+
+def test_menu_commands_open_their_screens(window, qtbot, confirmations):
+    actions = {a.text(): a for m in window.menuBar().actions() for a in m.menu().actions()}
+    actions["&History"].trigger()
+    assert isinstance(window.stack.currentWidget(), HistoryScreen)
+    actions["H&ome"].trigger()
+    assert isinstance(window.stack.currentWidget(), HomeScreen)
+    actions["&About"].trigger()
+    assert confirmations.shown[-1][1] == "About mlcert-desktop"
+
+
+def test_quit_works_while_the_menu_bar_is_hidden(window, qtbot):
+    """During an exam the menu bar is hidden; the window itself holds the Quit shortcut."""
+    quit_action = next(a for a in window.actions() if a.text() == "&Quit")
+    window.menuBar().hide()
+    quit_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible())
