@@ -142,3 +142,20 @@ def test_a_failed_write_restores_the_automatic_checkpoint(fresh_db):
         packs_repo.write_pack(fresh_db, src.manifest, src.questions * 2, {}, "KEY")
     assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert packs_repo.list_packs(fresh_db) == []
+
+
+def test_load_questions_by_id_reads_those_in_pack_order_active_or_not(fresh_db):
+    src = factory.source(12)
+    packs_repo.write_pack(fresh_db, src.manifest, src.questions, {}, "KEY")
+    v2 = factory.source(12, version=2)
+    kept = [q for q in v2.questions if q.id != "q003"]  # q003 is dropped by version 2
+    packs_repo.write_pack(fresh_db, v2.manifest, kept, {}, "KEY")
+    assert "q003" not in [q.id for q in packs_repo.load_questions(fresh_db, factory.PACK_ID)]
+    asked = ["q007", "q003", "nope", "q001", "q007"]
+    got = packs_repo.load_questions(fresh_db, factory.PACK_ID, asked)
+    assert [q.id for q in got] == ["q001", "q003", "q007"]  # pack order, each once
+    everything = {q.id: q for q in packs_repo.load_questions(fresh_db, factory.PACK_ID, None)}
+    assert got[0] == everything["q001"] and got[2] == everything["q007"]
+    assert [c.id for c in got[1].choices] == [c.id for c in src.questions[3].choices]
+    assert packs_repo.load_questions(fresh_db, factory.PACK_ID, []) == []
+    assert packs_repo.load_questions(fresh_db, "org.example.other", ["q001"]) == []
