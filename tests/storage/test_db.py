@@ -211,3 +211,35 @@ def test_a_new_database_opens_without_loading_the_study_backfill(tmp_path):
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "0"]
+
+
+def test_choices_move_to_a_clustered_table_with_every_row_and_key(tmp_path):
+    """0003: an existing database's choices are copied into the WITHOUT ROWID table; the
+    key, the foreign key to the question and its cascade still hold."""
+    from mlcert_desktop.storage import packs_repo
+    from tests import factory
+
+    old = dbmod.connect(tmp_path / "old.sqlite3")
+    old.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS[:2]:
+        with old.atomic():
+            step(old.conn)
+            old.execute("INSERT INTO _migrations VALUES (?, '2026-01-01')", [name])
+    src = factory.source(6)
+    packs_repo.write_pack(old, src.manifest, src.questions, {}, "KEY")
+    before = old.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall()
+    questions = packs_repo.load_questions(old, factory.PACK_ID)
+    assert migrate(old) == ["0003_choices_clustered"]
+    sql = old.execute("SELECT sql FROM sqlite_master WHERE name = 'choices'").fetchone()[0]
+    assert "WITHOUT ROWID" in sql
+    assert old.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall() == before
+    assert packs_repo.load_questions(old, factory.PACK_ID) == questions
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with pytest.raises(sqlite3.IntegrityError):  # a key is still a key
+        old.execute("INSERT INTO choices VALUES (?, 'q001', 'a', 9, 't', 0, '')", [factory.PACK_ID])
+    with pytest.raises(sqlite3.IntegrityError):  # and a choice needs its question
+        old.execute("INSERT INTO choices VALUES (?, 'nope', 'a', 0, 't', 0, '')", [factory.PACK_ID])
+    old.execute("DELETE FROM questions WHERE qid = 'q001'")  # cascades to its choices
+    assert old.execute("SELECT count(*) FROM choices WHERE qid = 'q001'").fetchone()[0] == 0
+    old.close()
