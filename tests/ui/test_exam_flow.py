@@ -165,11 +165,17 @@ def test_leave_and_resume_keeps_answers_flags_position_and_time(
 
 
 def test_history_lists_finished_exams_and_opens_results(qtbot, window, confirmations):
+    window.show_history()  # nothing yet: the message sits under the top bar, without the hint
+    h = window.history
+    assert h.empty.isVisible() and not h.hint.isVisible() and not h.table.isVisible()
+    assert h.empty.mapTo(h, h.empty.rect().topLeft()).y() < 150
+    window.show_home()
     c = start_full_exam(qtbot, window)
     with qtbot.waitSignal(c.finished):
         c.finish()
     window.show_history()
     assert window.history.table.rowCount() == 1
+    assert h.hint.isVisible() and h.table.isVisible() and not h.empty.isVisible()
     assert window.history.table.item(0, 3).text() == "Fail"
     window.show_home()
     window.show_history()

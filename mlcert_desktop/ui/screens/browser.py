@@ -189,9 +189,9 @@ class BrowserScreen(QWidget):
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for text, box, chars in (
-            ("Domain", self.domain_box, 18),
+            ("Domain", self.domain_box, 10),
             ("Task", self.task_box, 5),
-            ("Service", self.service_box, 16),
+            ("Service", self.service_box, 10),
             ("Status", self.status_box, 0),
         ):
             if chars:

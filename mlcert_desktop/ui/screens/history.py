@@ -53,13 +53,13 @@ class HistoryScreen(QWidget):
             "No finished exams or practice sessions yet. Start one from the home screen.",
             objectName="muted",
         )
+        self.hint = QLabel("Double-click a row (or press Enter) to review it.", objectName="muted")
         body = QVBoxLayout()
         body.setContentsMargins(32, 20, 32, 20)
-        body.addWidget(
-            QLabel("Double-click a row (or press Enter) to review it.", objectName="muted")
-        )
+        body.addWidget(self.hint)
         body.addWidget(self.empty)
         body.addWidget(self.table, 1)
+        body.addStretch(0)  # takes the room when the table is hidden: the message stays on top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -74,6 +74,7 @@ class HistoryScreen(QWidget):
         self._ids = [a.id for a in rows]
         fill_table(self.table, [_cells(a) for a in rows], centered=(2, 3, 4))
         self.empty.setVisible(not rows)
+        self.hint.setVisible(bool(rows))
         self.table.setVisible(bool(rows))
 
     def _open_row(self, row: int, _col: int = 0) -> None:
