@@ -109,6 +109,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
         if gc_was_enabled:
             gc.enable()
         packs = packs_repo.list_packs(db)
+        problems += _platform_problems()
         result = {
             "ok": not problems and bool(packs) and window.isVisible(),
             "version": __version__,
@@ -157,6 +158,21 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     QThreadPool.globalInstance().waitForDone()
     lock.unlock()
     return code
+
+
+def _platform_problems() -> list[str]:
+    """What the smoke test checks of the platform beyond the window (release builds run it on
+    every OS): pack imports and checkpoints run on a worker thread over the window's SQLite
+    connection, which is safe only when SQLite serialises its calls (threadsafety 3)."""
+    import sqlite3
+
+    if sqlite3.threadsafety != 3:
+        return [
+            f"This Python's SQLite is not in serialized threading mode (threadsafety "
+            f"{sqlite3.threadsafety}); background pack imports would not be safe. Build the "
+            "app with a Python whose SQLite is compiled with SQLITE_THREADSAFE=1."
+        ]
+    return []
 
 
 def _fail(args, message: str) -> int:

@@ -186,3 +186,16 @@ def test_a_refused_start_leaves_the_garbage_collector_on(tmp_path):
         [sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True
     )
     assert proc.stdout.split() == ["1", "True"], proc.stderr
+
+
+def test_the_smoke_test_fails_where_sqlite_is_not_serialized(monkeypatch):
+    """Background imports share the window's connection: a build whose SQLite does not
+    serialise calls across threads must fail its smoke test (release.yml runs it on each OS)."""
+    import sqlite3
+
+    from mlcert_desktop import app
+
+    assert app._platform_problems() == []  # here (and on every platform we build on): 3
+    monkeypatch.setattr(sqlite3, "threadsafety", 1)
+    (problem,) = app._platform_problems()
+    assert "serialized threading mode" in problem
