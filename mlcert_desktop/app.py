@@ -18,6 +18,42 @@ platform's user data folder, e.g. ~/.local/share/mlcert-desktop on Linux)."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    if argv is not None:
+        common = _parse_common(argv)
+        if common is not None:
+            return common
+    return _parser().parse_args(argv)
+
+
+# The options that take no value, and their names in the parsed arguments.
+_FLAGS = {"--smoke-test": "smoke_test", "--self-test": "self_test", "--windowed": "windowed"}
+
+
+def _parse_common(argv: list[str]) -> argparse.Namespace | None:
+    """The usual command lines (none, a pack file, the flags and --data-dir spelled out) as
+    _parser() parses them, without building it: its help formatter and translation lookups
+    cost a few milliseconds of every start. None for anything else (help, version,
+    abbreviations, --opt=value, mistakes), which argparse then parses and explains; a test
+    checks both agree wherever this answers."""
+    found: dict = {"data_dir": None, "smoke_test": False, "self_test": False, "windowed": False}
+    found["pack"] = None
+    rest = iter(argv)
+    for arg in rest:
+        if arg in _FLAGS:
+            found[_FLAGS[arg]] = True
+        elif arg == "--data-dir" and found["data_dir"] is None:
+            value = next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+            found["data_dir"] = Path(value)
+        elif arg and not arg.startswith("-") and found["pack"] is None:
+            found["pack"] = Path(arg)
+        else:
+            return None
+    return argparse.Namespace(**found)
+
+
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mlcert-desktop", description=HELP)
     p.add_argument("--data-dir", type=Path, help="keep all user data in this folder instead")
     p.add_argument(
@@ -38,7 +74,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "pack", nargs="?", type=Path, help="a .exampack file to import (e.g. double-clicked)"
     )
-    return p.parse_args(argv)
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:
