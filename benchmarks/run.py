@@ -239,7 +239,7 @@ def bench_import(n: int, reps: int) -> list[tuple[str, str, str]]:
         parsing and validating the pack add on top."""
         t0 = time.perf_counter()
         db = open_database(db_path).db
-        with db.atomic():
+        with db.checkpoint_deferred(), db.atomic():  # as write_pack writes
             db.execute(
                 "INSERT INTO packs VALUES (?, 1, 't', 'T', 'T', 'current', 'k', 'now', '{}')",
                 [factory.PACK_ID],

@@ -198,17 +198,30 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
 
 def _platform_problems() -> list[str]:
     """What the smoke test checks of the platform beyond the window (release builds run it on
-    every OS): pack imports and checkpoints run on a worker thread over the window's SQLite
-    connection, which is safe only when SQLite serialises its calls (threadsafety 3)."""
-    import sqlite3
-
-    if sqlite3.threadsafety != 3:
+    every OS): pack imports run on a worker thread over the window's SQLite connection, which
+    is safe only when SQLite serialises the calls on a connection (compiled THREADSAFE=1)."""
+    mode = _sqlite_threadsafe_option()
+    if mode != "1":
         return [
-            f"This Python's SQLite is not in serialized threading mode (threadsafety "
-            f"{sqlite3.threadsafety}); background pack imports would not be safe. Build the "
-            "app with a Python whose SQLite is compiled with SQLITE_THREADSAFE=1."
+            f"This Python's SQLite is compiled with THREADSAFE={mode or '?'}, not 1 "
+            "(serialized); background pack imports would not be safe. Build the app with a "
+            "Python whose SQLite serialises calls."
         ]
     return []
+
+
+def _sqlite_threadsafe_option() -> str:
+    """SQLite's compile-time THREADSAFE setting. (sqlite3.threadsafety says the same from
+    Python 3.11 on; before, it is always 1, whatever the library does.)"""
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        rows = conn.execute("PRAGMA compile_options").fetchall()
+    finally:
+        conn.close()
+    values = [r[0].split("=", 1)[1] for r in rows if r[0].startswith("THREADSAFE=")]
+    return values[0] if values else ""
 
 
 def _fail(args, message: str) -> int:

@@ -108,15 +108,23 @@ class Database:
         when the connection closes.
         """
         before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        if before == 0:  # already off: the block that turned it off turns it back on
+            yield
+            return
         self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(before)}")
 
+    def path(self) -> str:
+        """The database file ("" for an in-memory database)."""
+        return self.conn.execute("PRAGMA database_list").fetchone()[2]
+
     def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file and empty it."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        """Copy the write-ahead log into the database file and empty it (see checkpoint())."""
+        if self.path():
+            checkpoint(self.path())
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -131,6 +139,22 @@ class OpenedDatabase(NamedTuple):
     path: Path
     # Set when the file was unreadable and was moved aside; the UI tells the user.
     moved_aside: Path | None = None
+
+
+def checkpoint(path: str | Path) -> None:
+    """Copy the write-ahead log of the database at `path` into the database file and empty it.
+
+    On a connection of its own, so that a worker thread can do it while the app's connection
+    is in use: on that connection it would be refused while a query of the GUI is still being
+    read ("database table is locked"), and it would hold the connection for the whole copy.
+    It waits (up to 5 s) for other connections' transactions; if one is still open then, the
+    log is copied as far as it can be, and SQLite copies the rest at a later commit or close.
+    """
+    conn = sqlite3.connect(str(path), timeout=5.0)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        conn.close()
 
 
 def utcnow() -> str:

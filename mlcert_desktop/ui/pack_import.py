@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 from mlcert_desktop.packs import importer, trust
 from mlcert_desktop.packs.errors import PackError, UntrustedKeyError
 from mlcert_desktop.packs.signing import PublicKey
+from mlcert_desktop.storage import db as dbmod
 from mlcert_desktop.storage import packs_repo
 from mlcert_desktop.ui import dialogs
 from mlcert_desktop.ui.background import run_in_background
@@ -161,9 +162,11 @@ class PackImportFlow(QObject):
     def _installed(self, result: importer.ImportResult) -> None:
         self._done_busy()
         # The pack sits in the write-ahead log (see Database.checkpoint_deferred); it is
-        # copied into the database file while the user reads the report.
-        db = self.ctx.db
-        run_in_background(lambda _progress: db.checkpoint(), _ignore, _ignore)
+        # copied into the database file while the user reads the report, on a connection of
+        # the worker's own (storage.db.checkpoint), so the GUI's queries go on meanwhile.
+        path = self.ctx.db.path()
+        if path:
+            run_in_background(lambda _progress: dbmod.checkpoint(path), _ignore, _ignore)
         dialogs.info(
             self.parent_widget,
             "Pack imported",

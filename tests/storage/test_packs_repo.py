@@ -136,6 +136,18 @@ def test_a_pack_is_committed_to_the_log_and_checkpointed_later(fresh_db):
     assert len(packs_repo.load_questions(fresh_db, factory.PACK_ID)) == 600
 
 
+def test_overlapping_deferrals_never_leave_the_automatic_checkpoint_off(fresh_db):
+    """Two writers on one connection (one ends before the other): the automatic checkpoint is
+    back on once the first one that turned it off is done, and stays on."""
+    first, second = fresh_db.checkpoint_deferred(), fresh_db.checkpoint_deferred()
+    first.__enter__()
+    second.__enter__()
+    assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
 def test_a_failed_write_restores_the_automatic_checkpoint(fresh_db):
     src = factory.source(5)
     with pytest.raises(sqlite3.IntegrityError):
