@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mlcert_desktop.ui.widgets.wrapped_label import WrappedLabel
 
 TEXT = "Sit a full exam with a countdown, or study with instant feedback. " * 3
@@ -55,8 +57,9 @@ def test_heights_follow_every_way_the_text_or_its_box_changes(qtbot):
         lambda w: w.setStyleSheet("QLabel { font-size: 30px; }"),
         lambda w: w.setStyleSheet("QLabel { border: 9px solid red; }"),
     ):
-        change(ours)
-        change(plain)
+        for w in (ours, plain):
+            change(w)
+            w.ensurePolished()  # a style sheet sets fonts and margins when the widget polishes
         assert ours.heightForWidth(300) == plain.heightForWidth(300)
 
 
@@ -72,3 +75,19 @@ def test_heights_follow_a_font_inherited_from_the_parent(qtbot):
     font.setPointSizeF(font.pointSizeF() * 2)
     parent.setFont(font)
     assert label.heightForWidth(300) > before
+
+
+@pytest.mark.parametrize("side", ["left", "right", "top", "bottom"])
+def test_heights_follow_padding_on_one_side(qtbot, side):
+    """Each side of the contents margins counts on its own (the others unchanged)."""
+    from PySide6.QtWidgets import QLabel
+
+    ours, plain = WrappedLabel(TEXT), QLabel(TEXT)
+    plain.setWordWrap(True)
+    for w in (ours, plain):
+        qtbot.addWidget(w)
+        w.setStyleSheet("QLabel { padding: 4px; }")
+        w.heightForWidth(300)  # cached now
+        w.setStyleSheet(f"QLabel {{ padding: 4px; padding-{side}: 90px; }}")
+        w.ensurePolished()  # as a layout does before asking: the style sheet sets the margins
+    assert ours.heightForWidth(300) == plain.heightForWidth(300)
