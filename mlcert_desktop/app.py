@@ -35,8 +35,7 @@ def _parse_common(argv: list[str]) -> argparse.Namespace | None:
     cost a few milliseconds of every start. None for anything else (help, version,
     abbreviations, --opt=value, mistakes), which argparse then parses and explains; a test
     checks both agree wherever this answers."""
-    found: dict = {"data_dir": None, "smoke_test": False, "self_test": False, "windowed": False}
-    found["pack"] = None
+    found: dict = dict(data_dir=None, smoke_test=False, self_test=False, windowed=False, pack=None)
     rest = iter(argv)
     for arg in rest:
         if arg in _FLAGS:

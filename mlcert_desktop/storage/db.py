@@ -123,8 +123,9 @@ class Database:
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file and empty it (see checkpoint())."""
-        if self.path():
-            checkpoint(self.path())
+        path = self.path()
+        if path:
+            checkpoint(path)
 
     def rollback(self) -> None:
         if self.conn.in_transaction:

@@ -110,7 +110,7 @@ def test_json_strs_is_json_dumps_of_the_list(items):
 
 def _file_sizes(db) -> tuple[int, int]:
     """The database file's size and its write-ahead log's."""
-    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+    path = Path(db.path())
     wal = path.with_name(path.name + "-wal")
     return path.stat().st_size, wal.stat().st_size if wal.exists() else 0
 
@@ -127,7 +127,7 @@ def test_a_pack_is_committed_to_the_log_and_checkpointed_later(fresh_db):
     assert _file_sizes(fresh_db)[1] > 50 * 4096  # but in the log
     assert fresh_db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 20
     # Another connection (another process) sees the pack: it is committed.
-    other = sqlite3.connect(fresh_db.execute("PRAGMA database_list").fetchone()[2])
+    other = sqlite3.connect(fresh_db.path())
     assert other.execute("SELECT count(*) FROM questions").fetchone()[0] == 600
     other.close()
     fresh_db.checkpoint()
