@@ -76,7 +76,18 @@ def test_bundle_layout(bundle: Path) -> None:
     assert packs and all(p.endswith(".exampack") for p in packs), packs
     # The theme's check mark is an SVG: the svg image-format plugin must survive the pruning.
     plugins = internal / "PySide6" / "Qt" / "plugins" / "imageformats"
-    assert any("qsvg" in p.name for p in plugins.iterdir()), sorted(plugins.iterdir())
+    names = sorted(p.name for p in plugins.iterdir())
+    assert any("qsvg" in n for n in names), names
+    assert any("qjpeg" in n for n in names), names  # pack media may be JPEG
+    assert not any("qgif" in n for n in names), names
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows needs ctypes (platformdirs.windows)")
+def test_ctypes_is_not_bundled(bundle: Path) -> None:
+    """If it were, PyInstaller's bootstrap would import it on every start (build.spec)."""
+    internal = bundle / "_internal"
+    assert not (internal / "ctypes").exists()
+    assert not list(internal.rglob("_ctypes.*")), list(internal.rglob("_ctypes.*"))
 
 
 def test_bundle_size(bundle: Path) -> None:
