@@ -59,9 +59,11 @@ def _start(cmd: list[str]) -> tuple[float, float]:
 
 
 def _pairs(bare_cmd: list[str], app_cmd: list[str], reps: int):
-    """((bare from process start, bare from first import), (app ..., app ...)): interleaved
-    runs, so that a slow spell of the machine weighs on both sides alike; the fastest of each
-    is what the code costs (noise only ever adds time)."""
+    """((bare from process start, bare from first import), (app ..., app ...), median ratio):
+    interleaved runs, so that a slow spell of the machine weighs on both sides alike; the
+    fastest of each is what the code costs (noise only ever adds time). The median of app/bare
+    over the back-to-back pairs moves less from one benchmark run to the next (a slow spell
+    weighs on both runs of a pair): a context row beside the fastest-of figure."""
     bare, app = [], []
     for _ in range(reps):
         bare.append(_start(bare_cmd))
@@ -69,14 +71,8 @@ def _pairs(bare_cmd: list[str], app_cmd: list[str], reps: int):
     return (
         (min(b[0] for b in bare), min(b[1] for b in bare)),
         (min(a[0] for a in app), min(a[1] for a in app)),
+        statistics.median(a[0] / b[0] for a, b in zip(app, bare, strict=True)),
     )
-
-
-def _paired_median(bare_cmd: list[str], app_cmd: list[str], reps: int) -> float:
-    """The median of app/bare over back-to-back pairs of runs: a slow spell of the machine
-    weighs on both runs of a pair, so this moves less from run to run than the fastest-of
-    figures (a context row beside them, not a replacement)."""
-    return statistics.median(_start(app_cmd)[0] / _start(bare_cmd)[0] for _ in range(reps))
 
 
 # As build.spec builds the app: onedir, no UPX, modules as .pyc files (no archive).
@@ -111,8 +107,9 @@ def bench_startup(reps: int) -> list[tuple[str, str, str]]:
     data = tempfile.mkdtemp()
     app_cmd = [sys.executable, "-c", APP_WINDOW, data]
     _start(app_cmd)  # the first start installs the bundled pack: measure the usual start
-    bare_cmd = [sys.executable, str(BARE_WINDOW)]
-    (bare, bare_in), (app, app_in) = _pairs(bare_cmd, app_cmd, reps)
+    (bare, bare_in), (app, app_in), ratio = _pairs(
+        [sys.executable, str(BARE_WINDOW)], app_cmd, reps
+    )
     rows = [
         (
             "start-up: process start to first paint (warm file cache) vs bare PySide6 window",
@@ -121,7 +118,7 @@ def bench_startup(reps: int) -> list[tuple[str, str, str]]:
         ),
         (
             "  same, median of the ratios of back-to-back runs",
-            f"{_paired_median(bare_cmd, app_cmd, reps):.2f}×",
+            f"{ratio:.2f}×",
             "(context)",
         ),
         (
@@ -139,7 +136,7 @@ def bench_startup(reps: int) -> list[tuple[str, str, str]]:
     fdata = tempfile.mkdtemp()
     smoke = [str(FROZEN_APP), "--smoke-test", "--data-dir", fdata]
     _start(smoke)  # the first start installs the bundled pack
-    (fbare, _), (fapp, _) = _pairs([str(FROZEN_BARE)], smoke, reps)
+    (fbare, _), (fapp, _), fratio = _pairs([str(FROZEN_BARE)], smoke, reps)
     rows.append(
         (
             "  frozen bundle vs the bare window frozen the same way",
@@ -150,7 +147,7 @@ def bench_startup(reps: int) -> list[tuple[str, str, str]]:
     rows.append(
         (
             "  same, median of the ratios of back-to-back runs",
-            f"{_paired_median([str(FROZEN_BARE)], smoke, reps):.2f}×",
+            f"{fratio:.2f}×",
             "(context)",
         )
     )
@@ -206,19 +203,14 @@ def _import_times(src, reps: int) -> tuple[float, float, float, float]:
     from mlcert_desktop.packs import importer
     from mlcert_desktop.packs.signing import SecretKey
     from mlcert_desktop.storage.db import open_database
-    from mlcert_desktop.storage.packs_repo import _question_rows
+    from mlcert_desktop.storage.packs_repo import _INSERT_QUESTION, _question_rows
     from tests import factory
 
     tmp = Path(tempfile.mkdtemp())
     key = SecretKey.generate()
     path = factory.write_pack(tmp / "big.exampack", key, src)
     records = [question_record(q) for q in src.questions]
-    q_rows = list(_question_rows(factory.PACK_ID, records))
-    c_rows = [
-        (factory.PACK_ID, r[0], c[0], i, c[1], int(c[2]), c[3])
-        for r in records
-        for i, c in enumerate(r[6])
-    ]
+    q_rows = list(_question_rows(factory.PACK_ID, records))  # each with its choices' JSON
 
     checkpoints: list[float] = []
 
@@ -257,9 +249,10 @@ def _import_times(src, reps: int) -> tuple[float, float, float, float]:
         return took
 
     def same_schema(db_path: Path) -> float:
-        """The same rows, every column, into the app's own schema (keys, foreign keys, WAL) of
-        a fresh database: what storing them costs at the least, so the ratio is what verifying,
-        parsing and validating the pack add on top."""
+        """The same questions, every column (the choices in their question's row, as the app
+        stores them), into the app's own schema (keys, foreign keys, WAL) of a fresh database:
+        what storing them costs at the least, so the ratio is what verifying, parsing,
+        validating and building the rows add on top."""
         db = open_database(db_path).db
         t0 = time.perf_counter()
         with db.checkpoint_deferred(), db.atomic():  # as write_pack writes
@@ -267,11 +260,7 @@ def _import_times(src, reps: int) -> tuple[float, float, float, float]:
                 "INSERT INTO packs VALUES (?, 1, 't', 'T', 'T', 'current', 'k', 'now', '{}')",
                 [factory.PACK_ID],
             )
-            db.conn.executemany(
-                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                q_rows,
-            )
-            db.conn.executemany("INSERT INTO choices VALUES (?, ?, ?, ?, ?, ?, ?)", c_rows)
+            db.conn.executemany(_INSERT_QUESTION, q_rows)
         took = time.perf_counter() - t0
         db.close()
         return took

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -99,3 +100,30 @@ def rezip(path: Path, files: dict[str, bytes]) -> Path:
             zf.writestr(name, data)
     path.write_bytes(buf.getvalue())
     return path
+
+
+def copy_in_old_layout(new_db, old_db) -> None:
+    """Copy the packs, domains and questions of a current database into one made by the
+    migrations before 0004, where every choice was a row of the `choices` table (for the tests
+    of upgrades)."""
+    for table in ("packs", "domains"):
+        rows = new_db.execute(f"SELECT * FROM {table}").fetchall()
+        marks = ",".join("?" * len(rows[0]))
+        old_db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    columns = [r[1] for r in new_db.execute("PRAGMA table_info(questions)") if r[1] != "choices"]
+    rows = new_db.execute(f"SELECT {', '.join(columns)} FROM questions").fetchall()
+    old_db.conn.executemany(
+        f"INSERT INTO questions ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+        rows,
+    )
+    old_db.conn.executemany(
+        "INSERT INTO choices (pack_id, qid, cid, seq, text, correct, why)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (pack_id, qid, cid, seq, text, int(correct), why)
+            for pack_id, qid, choices in new_db.execute(
+                "SELECT pack_id, qid, choices FROM questions"
+            )
+            for seq, (cid, text, correct, why) in enumerate(json.loads(choices))
+        ],
+    )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import itertools
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring as _encode_text  # keeps non-ASCII as it is
 from json.encoder import encode_basestring_ascii as _encode_str
 
 from mlcert_desktop.core.models import (
@@ -27,20 +24,21 @@ PROGRESS_CHUNK = 500  # questions written between two progress reports
 
 _UPSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, type,
                  select_count, stem, explanation, refs, difficulty, services, tags,
-                 practice_exam, active)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                 practice_exam, choices, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                ON CONFLICT(pack_id, qid) DO UPDATE SET seq=excluded.seq,
                  domain=excluded.domain, task=excluded.task, type=excluded.type,
                  select_count=excluded.select_count, stem=excluded.stem,
                  explanation=excluded.explanation, refs=excluded.refs,
                  difficulty=excluded.difficulty, services=excluded.services,
-                 tags=excluded.tags, practice_exam=excluded.practice_exam, active=1"""
+                 tags=excluded.tags, practice_exam=excluded.practice_exam,
+                 choices=excluded.choices, active=1"""
 
 
 _INSERT_QUESTION = """INSERT INTO questions (pack_id, qid, seq, domain, task, type,
                  select_count, stem, explanation, refs, difficulty, services, tags,
-                 practice_exam, active)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"""
+                 practice_exam, choices, active)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"""
 
 
 def ratchet_version(db: Database, pack_id: str) -> int | None:
@@ -76,7 +74,7 @@ def write_pack(
     records = [q if type(q) is tuple else question_record(q) for q in questions]
     pack_id = manifest["pack_id"]
     exam = manifest["exam"]
-    with db.checkpoint_deferred(), _foreign_keys_unchecked(db), db.atomic():
+    with db.checkpoint_deferred(), db.atomic():
         db.execute(
             """INSERT INTO packs (pack_id, version, title, exam_code, exam_name, status, key_id,
                                   imported_at, manifest)
@@ -110,15 +108,10 @@ def write_pack(
         )
         if not first_install:
             db.execute("UPDATE questions SET active = 0 WHERE pack_id = ?", [pack_id])
-            db.execute(
-                "DELETE FROM choices WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
-                [pack_id, json.dumps([r[0] for r in records])],
-            )
         insert_question = _INSERT_QUESTION if first_install else _UPSERT_QUESTION
         for first in range(0, len(records), PROGRESS_CHUNK):
             chunk = records[first : first + PROGRESS_CHUNK]
             db.conn.executemany(insert_question, _question_rows(pack_id, chunk, first))
-            _insert_choices(db.conn, pack_id, chunk)
             if on_progress:
                 on_progress(first + len(chunk), len(records))
         db.execute("DELETE FROM media WHERE pack_id = ?", [pack_id])
@@ -132,58 +125,29 @@ def write_pack(
         )
 
 
-@contextlib.contextmanager
-def _foreign_keys_unchecked(db: Database) -> Iterator[None]:
-    """write_pack without SQLite looking up each new row's parent (the pack of each question,
-    the question of each choice): about a seventh of the work of writing a large pack.
+_JSON_BOOLEANS = ("false", "true")
 
-    The keys hold by construction: write_pack writes the pack row first, then each question
-    before its choices, all from the same list, in one transaction; it deletes no parent row,
-    so no cascade is skipped. tests/storage/test_packs_repo.py checks the result with
-    PRAGMA foreign_key_check. SQLite ignores the PRAGMA inside a transaction: if write_pack is
-    called in one, the keys are simply checked as usual.
-    """
-    was_on = db.execute("PRAGMA foreign_keys").fetchone()[0]
-    if not was_on or db.conn.in_transaction:
-        yield
-        return
-    db.execute("PRAGMA foreign_keys = OFF")
+
+def _choices_json(choices: tuple[tuple, ...]) -> str:
+    """A question's choices, each (id, text, correct, why), as the compact JSON array of
+    [id, text, correct, why] that `questions.choices` holds (json.dumps of it, without
+    building an encoder for each of tens of thousands of questions)."""
     try:
-        yield
-    finally:
-        db.execute("PRAGMA foreign_keys = ON")
-
-
-def _insert_choices(conn: sqlite3.Connection, pack_id: str, records: Iterable[tuple]) -> None:
-    """Every choice of `records`: one row of parameters per question, not per choice.
-
-    A question's choices go in one multi-row INSERT (see _choices_sql), so the pack and question
-    ids are bound once per question and each choice's position is written by the statement.
-    Building and binding a parameter row for each of 50,000 choices cost a seventh of the
-    instructions spent writing a 10,000-question pack. Questions are grouped by their number
-    of choices, one statement for each number.
-    """
-    by_count: dict[int, list[list]] = {}
-    for r in records:
-        choices = r[6]
-        if choices:
-            # Each choice is (id, text, correct, why); `correct` is stored as 0 or 1. Binding a
-            # bool is slow (sqlite3 first looks for an adapter), so the flags become ints here.
-            row = [pack_id, r[0], *itertools.chain.from_iterable(choices)]
-            row[4::4] = map(int, row[4::4])
-            by_count.setdefault(len(choices), []).append(row)
-    for n, rows in by_count.items():
-        conn.executemany(_choices_sql(n), rows)
-
-
-@functools.cache
-def _choices_sql(n: int) -> str:
-    """INSERT of n choices of one question: ?1 the pack id, ?2 the question id, then each
-    choice's id, text, correct and why; the choice's position (seq) is a constant."""
-    rows = ", ".join(
-        f"(?1, ?2, ?{3 + 4 * i}, {i}, ?{4 + 4 * i}, ?{5 + 4 * i}, ?{6 + 4 * i})" for i in range(n)
-    )
-    return f"INSERT INTO choices (pack_id, qid, cid, seq, text, correct, why) VALUES {rows}"
+        return (
+            "["
+            + ",".join(
+                f"[{_encode_text(c[0])},{_encode_text(c[1])},{_JSON_BOOLEANS[c[2]]},"
+                f"{_encode_text(c[3])}]"
+                for c in choices
+            )
+            + "]"
+        )
+    except (TypeError, IndexError):  # not the usual types (Question objects from other callers)
+        return json.dumps(
+            [[c[0], c[1], bool(c[2]), c[3]] for c in choices],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
 
 def _json_strs(items: tuple[str, ...]) -> str:
@@ -214,6 +178,7 @@ def _question_rows(pack_id: str, records: Iterable[tuple], start: int = 0):
             _json_strs(r[10]),
             _json_strs(r[11]),
             r[12],
+            _choices_json(r[6]),
         )
 
 
@@ -277,20 +242,13 @@ def load_questions(
 ) -> list[Question]:
     """The pack's questions in pack order: all active ones, or those with the given ids (active
     or not). Only the asked-for rows are read: in a pack of 100,000 questions, the one question
-    a screen shows costs a key lookup, not a scan of every choice."""
+    a screen shows costs a key lookup."""
     params: list = [pack_id]
     by_id = ""
     if qids is not None:
         by_id = " AND qid IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(qids)))
     active = " AND active" if active_only and qids is None else ""
-    choices: dict[str, list[Choice]] = {}
-    for r in db.execute(
-        "SELECT qid, cid, text, correct, why FROM choices"
-        f" WHERE pack_id = ?{by_id} ORDER BY qid, seq",
-        params,
-    ):
-        choices.setdefault(r[0], []).append(Choice(r[1], r[2], bool(r[3]), r[4]))
     out = []
     for row in db.query(
         f"SELECT * FROM questions WHERE pack_id = ?{by_id}{active} ORDER BY seq", params
@@ -304,7 +262,10 @@ def load_questions(
                 type=ItemType(row["type"]),
                 select=row["select_count"],
                 stem=row["stem"],
-                choices=tuple(choices.get(row["qid"], ())),
+                choices=tuple(
+                    Choice(cid, text, bool(correct), why)
+                    for cid, text, correct, why in json.loads(row["choices"])
+                ),
                 explanation=row["explanation"],
                 references=tuple(json.loads(row["refs"])),
                 difficulty=row["difficulty"],

@@ -108,13 +108,16 @@ def regrade(db: sqlite_utils.Database, log_id: int, grade: Grade) -> None:
 
 
 def correct_keys(conn: sqlite3.Connection, pack_id: str, qids: Iterable[str]) -> dict:
+    """{question id: the ids of its correct choices} for the given questions of a pack (an
+    empty set for an id the pack does not have)."""
     wanted = set(qids)
     keys: dict[str, set[str]] = {q: set() for q in wanted}
-    for qid, cid in conn.execute(
-        "SELECT qid, cid FROM choices WHERE pack_id = ? AND correct", [pack_id]
+    for qid, choices in conn.execute(
+        "SELECT qid, choices FROM questions"
+        " WHERE pack_id = ? AND qid IN (SELECT value FROM json_each(?))",
+        [pack_id, json.dumps(sorted(wanted))],
     ):
-        if qid in wanted:
-            keys[qid].add(cid)
+        keys[qid] = {c[0] for c in json.loads(choices) if c[2]}
     return keys
 
 
@@ -375,8 +378,9 @@ def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
         db.execute(
             """INSERT INTO question_fts (stem, choices, explanation, pack_id, qid)
                SELECT q.stem,
-                      (SELECT group_concat(c.text || ' ' || c.why, ' ') FROM choices c
-                       WHERE c.pack_id = q.pack_id AND c.qid = q.qid),
+                      (SELECT group_concat(json_extract(c.value, '$[1]') || ' '
+                                           || json_extract(c.value, '$[3]'), ' ')
+                       FROM json_each(q.choices) c),
                       q.explanation, q.pack_id, q.qid
                FROM questions q WHERE q.pack_id = ? AND q.active""",
             [pack_id],

@@ -16,7 +16,8 @@ def test_ten_thousand_questions_import_with_progress(tmp_path, fresh_db, secret_
     assert result.status == "installed" and result.question_count == 10_000
     assert packs_repo.question_count(fresh_db) == 10_000
     # 8,000 single-answer questions with 4 choices, 2,000 multiple-response ones with 5
-    assert fresh_db.execute("SELECT count(*) FROM choices").fetchone()[0] == 42_000
+    choices = "SELECT sum(json_array_length(choices)) FROM questions"
+    assert fresh_db.execute(choices).fetchone()[0] == 42_000
     assert fresh_db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert seen[-1] == (10_000, 10_000)

@@ -19,7 +19,6 @@ TABLES = {
     "packs",
     "domains",
     "questions",
-    "choices",
     "media",
     "pack_ratchet",
     "trusted_keys",
@@ -213,33 +212,43 @@ def test_a_new_database_opens_without_loading_the_study_backfill(tmp_path):
     assert out.stdout.split() == ["False", "0"]
 
 
-def test_choices_move_to_a_clustered_table_with_every_row_and_key(tmp_path):
-    """0003: an existing database's choices are copied into the WITHOUT ROWID table; the
-    key, the foreign key to the question and its cascade still hold."""
-    from mlcert_desktop.storage import packs_repo
-    from tests import factory
-
-    old = dbmod.connect(tmp_path / "old.sqlite3")
+def _database_at(path: Path, steps: int):
+    """A database made by the first `steps` migrations only, as an older app left it."""
+    old = dbmod.connect(path)
     old.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, step in MIGRATIONS[:2]:
+    for name, step in MIGRATIONS[:steps]:
         with old.atomic():
             step(old.conn)
             old.execute("INSERT INTO _migrations VALUES (?, '2026-01-01')", [name])
-    src = factory.source(6)
-    packs_repo.write_pack(old, src.manifest, src.questions, {}, "KEY")
-    before = old.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall()
-    questions = packs_repo.load_questions(old, factory.PACK_ID)
-    assert migrate(old) == ["0003_choices_clustered"]
-    sql = old.execute("SELECT sql FROM sqlite_master WHERE name = 'choices'").fetchone()[0]
-    assert "WITHOUT ROWID" in sql
-    assert old.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall() == before
-    assert packs_repo.load_questions(old, factory.PACK_ID) == questions
+    return old
+
+
+@pytest.mark.parametrize("steps", [2, 3])
+def test_choices_move_into_their_questions_rows(tmp_path, steps):
+    """0003 (choices clustered by key) and 0004 (choices into their question's row): an
+    existing database's choices end up exactly as an import writes them today, in order,
+    and the choices table is gone."""
+    from mlcert_desktop.storage import packs_repo
+    from tests import factory
+
+    current = open_database(tmp_path / "current.sqlite3").db
+    src = factory.source(12)  # multiple-response questions too (5 choices, two correct)
+    v2 = factory.source(9, version=2)  # an update: questions 9-11 stay, inactive
+    packs_repo.write_pack(current, src.manifest, src.questions, {}, "KEY")
+    packs_repo.write_pack(current, v2.manifest, v2.questions, {}, "KEY")
+    old = _database_at(tmp_path / "old.sqlite3", steps)
+    with old.atomic():
+        factory.copy_in_old_layout(current, old)
+    assert migrate(old) == [n for n, _ in MIGRATIONS[steps:]]
+    assert "choices" not in tables(old)
+    query = "SELECT * FROM questions ORDER BY pack_id, qid"
+    assert old.execute(query).fetchall() == current.execute(query).fetchall()
+    everything = packs_repo.load_questions(old, factory.PACK_ID, [q.id for q in src.questions])
+    assert len(everything) == 12
+    assert everything == packs_repo.load_questions(
+        current, factory.PACK_ID, [q.id for q in src.questions]
+    )
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
     assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    with pytest.raises(sqlite3.IntegrityError):  # a key is still a key
-        old.execute("INSERT INTO choices VALUES (?, 'q001', 'a', 9, 't', 0, '')", [factory.PACK_ID])
-    with pytest.raises(sqlite3.IntegrityError):  # and a choice needs its question
-        old.execute("INSERT INTO choices VALUES (?, 'nope', 'a', 0, 't', 0, '')", [factory.PACK_ID])
-    old.execute("DELETE FROM questions WHERE qid = 'q001'")  # cascades to its choices
-    assert old.execute("SELECT count(*) FROM choices WHERE qid = 'q001'").fetchone()[0] == 0
     old.close()
+    current.close()

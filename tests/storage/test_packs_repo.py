@@ -31,62 +31,48 @@ def _question(i: int, n_choices: int) -> Question:
     )
 
 
-def test_choices_are_written_one_row_each_in_order(fresh_db, monkeypatch):
-    """Choices go in one multi-row INSERT per question, grouped by their number (3 to 8) and
-    across progress chunks; each lands as the plain one-row-per-choice INSERT would put it."""
+def test_choices_are_stored_in_their_question_row_in_order(fresh_db, monkeypatch):
+    """Each question's row holds its choices, in the pack's order, as the JSON array of
+    [id, text, correct, why] that migration 0004 writes too; across progress chunks."""
     monkeypatch.setattr(packs_repo, "PROGRESS_CHUNK", 4)
     questions = [_question(i, 3 + i % 6) for i in range(15)]
     packs_repo.write_pack(fresh_db, factory.manifest(), questions, {}, "KEY")
-    expected = sorted(
-        (factory.PACK_ID, q.id, c.id, seq, c.text, int(c.correct), c.why)
-        for q in questions
-        for seq, c in enumerate(q.choices)
-    )
-    rows = fresh_db.execute("SELECT * FROM choices ORDER BY pack_id, qid, cid").fetchall()
-    assert rows == expected
-    kinds = fresh_db.execute("SELECT DISTINCT typeof(correct), typeof(seq) FROM choices")
-    assert kinds.fetchall() == [("integer", "integer")]
+    stored = dict(fresh_db.execute("SELECT qid, choices FROM questions").fetchall())
+    for q in questions:
+        expected = [[c.id, c.text, c.correct, c.why] for c in q.choices]
+        assert stored[q.id] == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
     loaded = packs_repo.load_questions(fresh_db, factory.PACK_ID)
     assert sorted(map(question_record, loaded)) == sorted(map(question_record, questions))
 
 
-def _keys_ok(db) -> bool:
-    on = db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    return on and db.execute("PRAGMA foreign_key_check").fetchall() == []
+@pytest.mark.parametrize(
+    "choices",
+    [
+        (),
+        (("a", "x", True, ""),),
+        (("a", 'quote " and \\ slash', False, "é ü ✓ 😀"), ("b", "\n\t\x00", True, "</script>")),
+        (Choice("c", "as a Choice", True, "why"),),
+        (("a", "text", 1, "why"),),  # not a bool: stored as one all the same
+        (("a", None, True, ""),),  # not text: json.dumps decides
+    ],
+)
+def test_choices_json_is_json_dumps_of_the_choices(choices):
+    expected = [[c[0], c[1], bool(c[2]), c[3]] for c in choices]
+    text = packs_repo._choices_json(choices)
+    assert text == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
 
 
-def test_foreign_keys_hold_and_are_checked_again_after_writing(fresh_db):
-    """write_pack leaves SQLite's per-row parent lookups off while it writes (its rows satisfy
-    the keys by construction); the keys must hold afterwards, for an install and an update,
-    and be enforced again."""
+def test_foreign_keys_hold_after_an_install_and_an_update(fresh_db):
     packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(9).questions, {}, "K")
-    assert _keys_ok(fresh_db)
     v2 = factory.source(7, version=2)
     packs_repo.write_pack(fresh_db, v2.manifest, v2.questions, {"a.png": b"x"}, "K")
-    assert _keys_ok(fresh_db)
-    assert fresh_db.execute("SELECT count(*) FROM choices").fetchone()[0] > 0
-    with pytest.raises(sqlite3.IntegrityError):
-        fresh_db.execute("INSERT INTO choices VALUES ('no.such', 'q', 'a', 0, 't', 1, '')")
-
-
-def test_foreign_keys_are_back_on_after_a_failed_write(fresh_db, monkeypatch):
-    def broken(*args):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(packs_repo, "_insert_choices", broken)
-    with pytest.raises(RuntimeError):
-        packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(5).questions, {}, "K")
-    assert _keys_ok(fresh_db)
-    assert fresh_db.execute("SELECT count(*) FROM questions").fetchone()[0] == 0
-
-
-def test_writing_inside_a_transaction_keeps_checking_keys(fresh_db):
-    """SQLite ignores PRAGMA foreign_keys inside a transaction; write_pack then checks as usual
-    (and does not switch the keys off for the rest of that transaction)."""
-    with fresh_db.atomic():
-        packs_repo.write_pack(fresh_db, factory.manifest(), factory.source(5).questions, {}, "K")
-        assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert _keys_ok(fresh_db)
+    assert fresh_db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert fresh_db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(sqlite3.IntegrityError):  # a question needs its pack
+        fresh_db.execute(
+            packs_repo._INSERT_QUESTION,
+            ["no.such", "q", 0, 1, "1.1", "single", 1, "s", "", "[]", 2, "[]", "[]", None, "[]"],
+        )
 
 
 class _Str(str):

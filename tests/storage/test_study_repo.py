@@ -148,10 +148,7 @@ def test_migration_judges_exams_finished_before_study_mode(tmp_path, db):
             step(old.conn)
     old.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     old.execute("INSERT INTO _migrations VALUES ('0001_initial', '2026-01-01')")
-    for table in ("packs", "domains", "questions", "choices"):
-        rows = db.execute(f"SELECT * FROM {table}").fetchall()
-        marks = ",".join("?" * len(rows[0]))
-        old.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    factory.copy_in_old_layout(db, old)
     key = sorted(_key(db, "q001"))
     old.execute(
         """INSERT INTO attempts (id, pack_id, mode, title, blueprint, seed, started_at,
@@ -175,7 +172,7 @@ def test_migration_judges_exams_finished_before_study_mode(tmp_path, db):
         " VALUES (8, 0, ?, 'q003', '[]', 1)",
         [P],
     )
-    assert migrate(old) == ["0002_study", "0003_choices_clustered"]
+    assert migrate(old) == ["0002_study", "0003_choices_clustered", "0004_choices_in_questions"]
     assert study_repo.flagged_ids(old, P) == {"q002", "q003"}
     st = {s.qid: s for s in study_repo.statuses(old, P)}
     assert st["q001"].last_correct is True
