@@ -96,10 +96,10 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     # imported after it (looking for `from __feature__ import ...`), which costs start-up time.
     from mlcert_desktop.packs import bundled
     from mlcert_desktop.packs.errors import PackError
+    from mlcert_desktop.single_instance import InstanceLock
     from mlcert_desktop.storage import attempts_repo, packs_repo  # noqa: F401 - see above
     from mlcert_desktop.storage.db import open_database
 
-    from PySide6.QtCore import QLockFile  # isort: skip
     from PySide6.QtWidgets import QApplication  # isort: skip
 
     from mlcert_desktop.ui.context import AppContext  # isort: skip
@@ -120,9 +120,16 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             f"Cannot create the data folder {data_dir}: {e.strerror}. "
             "Choose another one with --data-dir.",
         )
-    lock = QLockFile(str(data_dir / "mlcert.lock"))
-    lock.setStaleLockTime(0)  # a crashed instance's lock is detected by its dead PID instead
-    if not lock.tryLock(100):
+    lock = InstanceLock(data_dir / "mlcert.lock")
+    try:
+        locked = lock.acquire()
+    except OSError as e:
+        return _fail(
+            args,
+            f"Cannot use the data folder {data_dir}: {e.strerror}. "
+            "Choose another one with --data-dir.",
+        )
+    if not locked:
         return _fail(
             args,
             "mlcert-desktop is already running with this data folder "
@@ -162,7 +169,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             result["ok"] = result["self_test"]["ok"]
         print(json.dumps(result), flush=True)
         window.close()
-        lock.unlock()
+        lock.release()
         return 0 if result["ok"] else 1
     from mlcert_desktop.ui import error_log
 
@@ -191,7 +198,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     # A pack import still writing in the background finishes (its one transaction commits)
     # before the database and the process go away.
     QThreadPool.globalInstance().waitForDone()
-    lock.unlock()
+    lock.release()
     return code
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mlcert_desktop import paths
+from mlcert_desktop.single_instance import InstanceLock
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.storage.db import open_database
 
@@ -43,20 +44,29 @@ def test_smoke_test_imports_bundled_pack_into_a_fresh_data_dir(tmp_path):
     assert again["packs"] == 1 and again["questions"] == result["questions"]
 
 
-def test_second_instance_on_the_same_data_dir_is_refused(tmp_path, qapp):
-    from PySide6.QtCore import QLockFile
-
+def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    lock = QLockFile(str(data / "mlcert.lock"))
-    assert lock.tryLock(100)
+    lock = InstanceLock(data / "mlcert.lock")
+    assert lock.acquire()
     try:
         proc = run_app("--smoke-test", "--data-dir", str(data))
     finally:
-        lock.unlock()
+        lock.release()
     assert proc.returncode == 1
     assert "already running" in proc.stderr
     assert not (data / "mlcert.sqlite3").exists()
+    # Once the first one is gone, the folder is free again.
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+
+
+def test_a_data_folder_whose_lock_cannot_be_made_is_refused_clearly(tmp_path):
+    data = tmp_path / "data"
+    (data / "mlcert.lock").mkdir(parents=True)  # in the way of the lock file
+    proc = run_app("--smoke-test", "--data-dir", str(data))
+    assert proc.returncode == 1
+    assert f"Cannot use the data folder {data}" in proc.stderr
+    assert "--data-dir" in proc.stderr
 
 
 def test_self_test_opens_every_screen_and_practises_once(tmp_path):
