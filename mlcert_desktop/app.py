@@ -135,6 +135,12 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             "mlcert-desktop is already running with this data folder "
             f"({data_dir}). Switch to the open window, or close it first.",
         )
+    if lock.unsupported:
+        print(
+            f"mlcert-desktop: the file system of {data_dir} cannot lock files, so a second copy "
+            "of the app on this folder would not be stopped. Run only one at a time.",
+            file=sys.stderr,
+        )
     opened = open_database(paths.db_path(data_dir))
     db = opened.db
     problems = []

@@ -105,16 +105,30 @@ def cmd_inspect(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from mlcert_desktop.single_instance import InstanceLock
     from mlcert_desktop.storage.db import open_database
 
     data_dir = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
-    opened = open_database(paths.db_path(data_dir))
-    try:
-        result = importer.import_pack(
-            opened.db, args.file, _keys(args, opened.db), backup_dir=data_dir / "backups"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # The app's lock: never write (or upgrade) the database of an app that has it open.
+    lock = InstanceLock(data_dir / "mlcert.lock")
+    if not lock.acquire():
+        print(
+            f"mlcert-pack: mlcert-desktop is running with the data folder {data_dir}. Close it "
+            "first, or import the pack in the app (File → Import pack…).",
+            file=sys.stderr,
         )
+        return 1
+    try:
+        opened = open_database(paths.db_path(data_dir))
+        try:
+            result = importer.import_pack(
+                opened.db, args.file, _keys(args, opened.db), backup_dir=data_dir / "backups"
+            )
+        finally:
+            opened.db.close()
     finally:
-        opened.db.close()
+        lock.release()
     print(f"{result.title} v{result.version}: {result.status} ({result.question_count} questions)")
     return 0
 

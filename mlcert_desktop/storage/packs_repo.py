@@ -131,7 +131,8 @@ _JSON_BOOLEANS = ("false", "true")
 def _choices_json(choices: tuple[tuple, ...]) -> str:
     """A question's choices, each (id, text, correct, why), as the compact JSON array of
     [id, text, correct, why] that `questions.choices` holds (json.dumps of it, without
-    building an encoder for each of tens of thousands of questions)."""
+    building an encoder for each of tens of thousands of questions). TypeError if an id, text
+    or why is not a string: the database has no column types to refuse it."""
     try:
         return (
             "["
@@ -142,7 +143,7 @@ def _choices_json(choices: tuple[tuple, ...]) -> str:
             )
             + "]"
         )
-    except (TypeError, IndexError):  # not the usual types (Question objects from other callers)
+    except IndexError:  # `correct` is not a bool, 0 or 1 (Question objects from other callers)
         return json.dumps(
             [[c[0], c[1], bool(c[2]), c[3]] for c in choices],
             ensure_ascii=False,

@@ -375,15 +375,19 @@ def ensure_search_index(db: sqlite_utils.Database, pack_id: str) -> None:
         return
     with db.atomic():
         db.execute("DELETE FROM question_fts WHERE pack_id = ?", [pack_id])
-        db.execute(
-            """INSERT INTO question_fts (stem, choices, explanation, pack_id, qid)
-               SELECT q.stem,
-                      (SELECT group_concat(json_extract(c.value, '$[1]') || ' '
-                                           || json_extract(c.value, '$[3]'), ' ')
-                       FROM json_each(q.choices) c),
-                      q.explanation, q.pack_id, q.qid
-               FROM questions q WHERE q.pack_id = ? AND q.active""",
+        # The choices' text is joined here, not with SQLite's json_extract: that cuts a string
+        # off at an escaped NUL ("\u0000"), which a pack may contain.
+        rows = db.execute(
+            "SELECT stem, choices, explanation, qid FROM questions WHERE pack_id = ? AND active",
             [pack_id],
+        ).fetchall()
+        db.conn.executemany(
+            "INSERT INTO question_fts (stem, choices, explanation, pack_id, qid)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                (stem, " ".join(f"{c[1]} {c[3]}" for c in json.loads(choices)), expl, pack_id, qid)
+                for stem, choices, expl, qid in rows
+            ),
         )
         db.execute("INSERT OR REPLACE INTO question_fts_state VALUES (?, ?)", [pack_id, stamp])
 

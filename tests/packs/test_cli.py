@@ -218,6 +218,26 @@ def test_import_twice_reports_installed_then_unchanged(built, tmp_path, capsys):
     assert "unchanged" in capsys.readouterr().out
 
 
+def test_import_into_the_data_folder_of_a_running_app_is_refused(built, tmp_path, capsys):
+    """The app holds its data folder's lock while it runs: the CLI does not write (or
+    migrate) that database under it."""
+    from mlcert_desktop.single_instance import InstanceLock
+
+    out, pub = built
+    data_dir = tmp_path / "appdata"
+    data_dir.mkdir()
+    app = InstanceLock(data_dir / "mlcert.lock")
+    assert app.acquire()
+    try:
+        args = ["import", str(out), "--pubkey", str(pub), "--data-dir", str(data_dir)]
+        assert main(args) == 1
+    finally:
+        app.release()
+    assert "mlcert-desktop is running" in capsys.readouterr().err
+    assert not (data_dir / "mlcert.sqlite3").exists()
+    assert main(args) == 0  # once the app is closed
+
+
 def test_import_of_an_untrusted_pack_fails(built, tmp_path, capsys):
     out, _ = built
     assert main(["import", str(out), "--data-dir", str(tmp_path / "appdata")]) == 1

@@ -223,31 +223,57 @@ def _database_at(path: Path, steps: int):
     return old
 
 
+def _reordered(questions, mark: str):
+    """The questions with their choices' ids out of sorted order and some text beyond ASCII,
+    so that neither id order nor encoding can stand in for the pack's order."""
+    return [
+        q._replace(
+            choices=tuple(
+                c._replace(id=chr(ord("z") - i), text=f"{c.text} · {mark} ✓ “q”", why=c.why + "é")
+                for i, c in enumerate(q.choices)
+            )
+        )
+        for q in questions
+    ]
+
+
 @pytest.mark.parametrize("steps", [2, 3])
 def test_choices_move_into_their_questions_rows(tmp_path, steps):
     """0003 (choices clustered by key) and 0004 (choices into their question's row): an
-    existing database's choices end up exactly as an import writes them today, in order,
-    and the choices table is gone."""
+    existing database's choices end up exactly as an import writes them today, in the pack's
+    order, each pack's with its own questions (two packs share question ids here); a question
+    with no choice rows gets none; the choices table is gone."""
     from mlcert_desktop.storage import packs_repo
     from tests import factory
 
     current = open_database(tmp_path / "current.sqlite3").db
     src = factory.source(12)  # multiple-response questions too (5 choices, two correct)
     v2 = factory.source(9, version=2)  # an update: questions 9-11 stay, inactive
-    packs_repo.write_pack(current, src.manifest, src.questions, {}, "KEY")
-    packs_repo.write_pack(current, v2.manifest, v2.questions, {}, "KEY")
+    packs_repo.write_pack(current, src.manifest, _reordered(src.questions, "one"), {}, "KEY")
+    packs_repo.write_pack(current, v2.manifest, _reordered(v2.questions, "two"), {}, "KEY")
+    other = {**factory.manifest(), "pack_id": "org.example.other-pack"}
+    packs_repo.write_pack(current, other, _reordered(src.questions, "other"), {}, "KEY")
     old = _database_at(tmp_path / "old.sqlite3", steps)
     with old.atomic():
         factory.copy_in_old_layout(current, old)
+        old.execute("DELETE FROM choices WHERE pack_id = ? AND qid = 'q005'", [factory.PACK_ID])
+    current.execute(
+        "UPDATE questions SET choices = '[]' WHERE pack_id = ? AND qid = 'q005'",
+        [factory.PACK_ID],
+    )
     assert migrate(old) == [n for n, _ in MIGRATIONS[steps:]]
     assert "choices" not in tables(old)
     query = "SELECT * FROM questions ORDER BY pack_id, qid"
     assert old.execute(query).fetchall() == current.execute(query).fetchall()
-    everything = packs_repo.load_questions(old, factory.PACK_ID, [q.id for q in src.questions])
-    assert len(everything) == 12
-    assert everything == packs_repo.load_questions(
-        current, factory.PACK_ID, [q.id for q in src.questions]
-    )
+    for pack_id in (factory.PACK_ID, "org.example.other-pack"):
+        ids = [q.id for q in src.questions]
+        migrated = packs_repo.load_questions(old, pack_id, ids)
+        assert len(migrated) == 12
+        assert migrated == packs_repo.load_questions(current, pack_id, ids)
+    by_id = {q.id: q for q in packs_repo.load_questions(old, factory.PACK_ID, ["q001", "q005"])}
+    assert [c.id for c in by_id["q001"].choices] == ["z", "y", "x", "w"]
+    assert "one" not in by_id["q001"].choices[0].text  # version 2's text, not version 1's
+    assert by_id["q005"].choices == ()
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
     assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     old.close()

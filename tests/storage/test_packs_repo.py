@@ -53,13 +53,19 @@ def test_choices_are_stored_in_their_question_row_in_order(fresh_db, monkeypatch
         (("a", 'quote " and \\ slash', False, "é ü ✓ 😀"), ("b", "\n\t\x00", True, "</script>")),
         (Choice("c", "as a Choice", True, "why"),),
         (("a", "text", 1, "why"),),  # not a bool: stored as one all the same
-        (("a", None, True, ""),),  # not text: json.dumps decides
+        (("a", "text", 2, "why"),),
     ],
 )
 def test_choices_json_is_json_dumps_of_the_choices(choices):
     expected = [[c[0], c[1], bool(c[2]), c[3]] for c in choices]
     text = packs_repo._choices_json(choices)
     assert text == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("choice", [("a", None, True, ""), (1, "t", True, ""), ("a", "t", 0, b"")])
+def test_choices_json_refuses_what_is_not_text(choice):
+    with pytest.raises(TypeError):
+        packs_repo._choices_json((choice,))
 
 
 def test_foreign_keys_hold_after_an_install_and_an_update(fresh_db):

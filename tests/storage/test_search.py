@@ -152,3 +152,15 @@ def test_question_rows_are_light_and_active_only(db, install):
     assert [r[0] for r in rows] == [f"q{i:03d}" for i in range(12)]
     install(_source(n=10, version=2))
     assert len(study_repo.question_rows(db, P)) == 10
+
+
+def test_choice_text_after_an_escaped_nul_is_found(fresh_db, install):
+    """A pack may hold "\\u0000" in a string; SQLite's json_extract would cut the text there."""
+    src = factory.source(5)
+    qs = src.questions
+    choices = list(qs[1].choices)
+    choices[2] = choices[2]._replace(text="alpha\x00omega", why="zeta\x00sigma")
+    qs[1] = qs[1]._replace(choices=tuple(choices))
+    install(src)
+    assert study_repo.search(fresh_db, P, "omega") == ["q001"]
+    assert study_repo.search(fresh_db, P, "sigma") == ["q001"]
