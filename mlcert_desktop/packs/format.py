@@ -357,7 +357,7 @@ _HTTPS = re.compile("https://").match  # at the start: str.startswith("https://"
 
 def _strs(value) -> tuple[str, ...] | None:
     """A list of strings (or an absent field) as a tuple; None if it is anything else."""
-    if value is _ABSENT:
+    if value is _ABSENT or value == []:  # the usual services and tags: nothing to check
         return ()
     if type(value) is not list or not all(map(isinstance, value, _STR)):
         return None
