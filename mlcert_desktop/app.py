@@ -120,7 +120,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             f"Cannot create the data folder {data_dir}: {e.strerror}. "
             "Choose another one with --data-dir.",
         )
-    lock = InstanceLock(data_dir / "mlcert.lock")
+    lock = InstanceLock(paths.lock_path(data_dir))
     try:
         locked = lock.acquire()
     except OSError as e:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 APP_NAME = "mlcert-desktop"
 DB_FILENAME = "mlcert.sqlite3"
+LOCK_FILENAME = "mlcert.lock"
 
 
 def is_frozen() -> bool:
@@ -45,3 +46,9 @@ def default_data_dir() -> Path:
 
 def db_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
+
+
+def lock_path(data_dir: Path) -> Path:
+    """The single-instance lock of a data folder (single_instance.py), held by the app and by
+    `mlcert-pack import` while they use the folder's database."""
+    return data_dir / LOCK_FILENAME

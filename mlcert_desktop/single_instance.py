@@ -1,4 +1,4 @@
-"""One running app per data folder: a lock on `<data folder>/mlcert.lock`.
+"""One running app per data folder: a lock on `<data folder>/mlcert.lock` (paths.lock_path).
 
 An `flock` lock (advisory) on Linux and macOS, a byte-range lock (`msvcrt.locking`) on
 Windows. The operating system releases it when the process ends, however it ends (quit, crash,

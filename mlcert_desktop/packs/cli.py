@@ -111,7 +111,7 @@ def cmd_import(args) -> int:
     data_dir = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     # The app's lock: never write (or upgrade) the database of an app that has it open.
-    lock = InstanceLock(data_dir / "mlcert.lock")
+    lock = InstanceLock(paths.lock_path(data_dir))
     if not lock.acquire():
         print(
             f"mlcert-pack: mlcert-desktop is running with the data folder {data_dir}. Close it "

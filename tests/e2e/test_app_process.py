@@ -47,7 +47,7 @@ def test_smoke_test_imports_bundled_pack_into_a_fresh_data_dir(tmp_path):
 def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    lock = InstanceLock(data / "mlcert.lock")
+    lock = InstanceLock(paths.lock_path(data))
     assert lock.acquire()
     try:
         proc = run_app("--smoke-test", "--data-dir", str(data))
@@ -62,7 +62,7 @@ def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):
 
 def test_a_data_folder_whose_lock_cannot_be_made_is_refused_clearly(tmp_path):
     data = tmp_path / "data"
-    (data / "mlcert.lock").mkdir(parents=True)  # in the way of the lock file
+    paths.lock_path(data).mkdir(parents=True)  # in the way of the lock file
     proc = run_app("--smoke-test", "--data-dir", str(data))
     assert proc.returncode == 1
     assert f"Cannot use the data folder {data}" in proc.stderr

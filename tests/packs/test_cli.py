@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mlcert_desktop import paths
 from mlcert_desktop.packs.cli import main
 from mlcert_desktop.packs.signing import PublicKey, SecretKey
 
@@ -226,7 +227,7 @@ def test_import_into_the_data_folder_of_a_running_app_is_refused(built, tmp_path
     out, pub = built
     data_dir = tmp_path / "appdata"
     data_dir.mkdir()
-    app = InstanceLock(data_dir / "mlcert.lock")
+    app = InstanceLock(paths.lock_path(data_dir))
     assert app.acquire()
     try:
         args = ["import", str(out), "--pubkey", str(pub), "--data-dir", str(data_dir)]
