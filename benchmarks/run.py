@@ -199,7 +199,6 @@ def bench_instructions() -> list[tuple[str, str, str]]:
 def _import_times(src, reps: int) -> tuple[float, float, float, float]:
     """(ours, raw, same schema, background checkpoint after ours) in seconds for the pack
     `src`: the fastest of `reps` interleaved runs of each."""
-    from mlcert_desktop.core.models import question_record
     from mlcert_desktop.packs import importer
     from mlcert_desktop.packs.signing import SecretKey
     from mlcert_desktop.storage.db import open_database
@@ -209,8 +208,7 @@ def _import_times(src, reps: int) -> tuple[float, float, float, float]:
     tmp = Path(tempfile.mkdtemp())
     key = SecretKey.generate()
     path = factory.write_pack(tmp / "big.exampack", key, src)
-    records = [question_record(q) for q in src.questions]
-    q_rows = list(_question_rows(factory.PACK_ID, records))  # each with its choices' JSON
+    q_rows = list(_question_rows(factory.PACK_ID, src.questions))  # each with its choices' JSON
 
     checkpoints: list[float] = []
 

@@ -50,36 +50,6 @@ class Question(NamedTuple):
         raise KeyError(choice_id)
 
 
-# A question as one flat tuple, in the column order storage writes: (id, domain, task, type,
-# select, stem, ((choice id, text, correct, why), ...), explanation, references, difficulty,
-# services, tags, practice_exam). The importer validates straight into this shape, which is
-# much cheaper than building Question and Choice objects for every question of a big pack.
-QuestionRecord = tuple
-
-
-def question_record(q: Question) -> QuestionRecord:
-    return (
-        q.id,
-        q.domain,
-        q.task,
-        q.type,
-        q.select,
-        q.stem,
-        tuple((c.id, c.text, c.correct, c.why) for c in q.choices),
-        q.explanation,
-        q.references,
-        q.difficulty,
-        q.services,
-        q.tags,
-        q.practice_exam,
-    )
-
-
-def question_from_record(pack_id: str, r: QuestionRecord) -> Question:
-    choices = tuple(Choice(*c) for c in r[6])
-    return Question(pack_id, *r[:6], choices, *r[7:])  # type: ignore[misc]
-
-
 class Domain(NamedTuple):
     id: int
     name: str

@@ -6,23 +6,17 @@ Every problem is reported as a PackFormatError naming where it is (a JSON path).
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import jiter
+import msgspec
+from msgspec import UNSET, UnsetType
 
-from mlcert_desktop.core.models import (
-    Choice,
-    ItemType,
-    Question,
-    QuestionRecord,
-    question_from_record,
-    question_record,
-)
+from mlcert_desktop.core.models import Choice, ItemType, Question
 from mlcert_desktop.packs.errors import PackFormatError
 
 FORMAT_VERSION = 1
@@ -136,16 +130,6 @@ def _check_depth(value: Any, filename: str) -> None:
         _depth(value, MAX_DEPTH)
     except PackFormatError as e:
         raise PackFormatError(f"{filename}: {e}") from None
-
-
-def _shallow(values, limit: int) -> bool:
-    """True if none of `values` has anything nested more than `limit` levels below it."""
-    try:
-        for v in values:
-            _depth(v, limit)
-    except PackFormatError:
-        return False
-    return True
 
 
 # -- schema helpers ----------------------------------------------------------------------------
@@ -283,8 +267,8 @@ def load_questions(
 
     strict_json's depth walk visits every value of the file (a tenth of a 10,000-question
     import). It is needed only where the validator does not look: a question the fast path
-    accepts holds nothing but type-checked fields and, under unknown keys, values whose depth
-    it checks itself, so it is at most a few levels deep. The walk runs only if some question
+    accepts holds nothing but type-checked fields (a question with unknown keys goes through
+    the checked path), so it is at most a few levels deep. The walk runs only if some question
     needs the checked path, and then before it, so errors keep their order.
     """
     value = _parse(data, filename)
@@ -297,9 +281,6 @@ def load_questions(
     return records
 
 
-# A question as a plain tuple, Question's fields in order without pack_id, its choices as
-# (id, text, correct, why) tuples. Importing writes these straight to SQLite: building the
-# frozen dataclasses of 10,000 questions and 40,000 choices took longer than writing them.
 def validate_records(
     data: Any, manifest: Mapping, filename: str = QUESTIONS
 ) -> list[QuestionRecord]:
@@ -313,26 +294,30 @@ def validate_records(
     seen: set[str] = set()
     out = []
     for i, q in enumerate(data):
-        record = _question_fast(q, domain_ids, seen)
-        if record is None:  # something is off: the checked path names the problem
-            record = question_record(_question(c, q, f"$[{i}]", pack_id, domain_ids, seen))
+        try:
+            record = msgspec.convert(q, QuestionRecord)
+        except msgspec.ValidationError:
+            record = None
+        if record is None or not _sound([record], domain_ids, seen):
+            # Something is off (or the question has keys this app does not know): the checked
+            # path names the problem, or accepts the question.
+            record = record_of(_question(c, q, f"$[{i}]", pack_id, domain_ids, seen))
         out.append(record)
     _check_practice_exams(manifest, seen)
     return out
 
 
 def _fast_records(data: Any, manifest: Mapping, seen: set[str]) -> list[QuestionRecord] | None:
-    """Every question through _question_fast, or None as soon as one needs the checked path."""
+    """Every question as a QuestionRecord in one compiled pass, or None if any needs the
+    checked path."""
     if type(data) is not list:
         return None
+    try:
+        records = msgspec.convert(data, list[QuestionRecord])
+    except msgspec.ValidationError:
+        return None
     domain_ids = {d["id"] for d in manifest["domains"]}
-    out = []
-    for q in data:
-        record = _question_fast(q, domain_ids, seen)
-        if record is None:
-            return None
-        out.append(record)
-    return out
+    return records if _sound(records, domain_ids, seen) else None
 
 
 def _check_practice_exams(manifest: Mapping, question_ids: set[str]) -> None:
@@ -344,127 +329,120 @@ def _check_practice_exams(manifest: Mapping, question_ids: set[str]) -> None:
             )
 
 
-_TYPES = {t.value: t for t in ItemType}
-_QUESTION_FIELDS = frozenset(
-    ("id", "domain", "task", "type", "select", "stem", "choices", "explanation", "references")
-    + ("difficulty", "services", "tags", "practice_exam")
-)
-_CHOICE_FIELDS = frozenset(("id", "text", "correct", "why"))
-_ABSENT = object()
-_STR = itertools.repeat(str)  # map(isinstance, items, _STR): isinstance(item, str) for each
+# -- the fast path ----------------------------------------------------------------------------
+# msgspec converts the parsed JSON into these in compiled code, checking every field's type
+# (strictly: no true for 1, no 1.0 for 1), the id and task patterns, the item type and the
+# difficulty's range; _sound then checks what involves several fields. Whatever either refuses
+# goes through the checked path (_question), which repeats every check to name the problem, so
+# both accept exactly the same questions (tests/packs/test_format_fast_path.py).
+#
+# Unknown keys are allowed by the format (and ignored) but refused here: such a question goes
+# through the checked path. That also bounds a fast-path question's depth, which load_questions
+# relies on: every field is a scalar or a list of scalars, a choice's fields (level 4) are
+# scalars.
+class ChoiceRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """Choice's fields (the same names, so storage writes either)."""
+
+    id: str
+    text: str
+    correct: bool
+    why: str = ""
+
+
+class QuestionRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A validated question as the importer keeps and writes it: Question's fields without
+    pack_id, under the same names (storage writes either). Building the Question and Choice
+    objects of 10,000 questions and 40,000 choices took longer than writing them."""
+
+    id: Annotated[str, msgspec.Meta(pattern="^" + QUESTION_ID.pattern)]
+    domain: int
+    task: Annotated[str, msgspec.Meta(pattern="^" + TASK.pattern)]
+    type: ItemType
+    stem: str
+    choices: tuple[ChoiceRecord, ...]
+    select: int = 1
+    explanation: str = ""
+    references: tuple[str, ...] = ()
+    difficulty: Annotated[int, msgspec.Meta(ge=1, le=3)] = 2
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # UNSET where the pack leaves it out, None once _sound has seen that (a null in the pack
+    # is refused there, as the checked path refuses it).
+    practice_exam: int | UnsetType | None = UNSET
+
+
+_SINGLE = ItemType.SINGLE
 _HTTPS = re.compile("https://").match  # at the start: str.startswith("https://")
 
 
-def _strs(value) -> tuple[str, ...] | None:
-    """A list of strings (or an absent field) as a tuple; None if it is anything else."""
-    if value is _ABSENT or value == []:  # the usual services and tags: nothing to check
-        return ()
-    if type(value) is not list or not all(map(isinstance, value, _STR)):
-        return None
-    return tuple(value)
+def _sound(records: list[QuestionRecord], domain_ids, seen: set[str]) -> bool:
+    """The checks msgspec cannot make, for records it has converted; adds their ids to `seen`.
 
-
-def _question_fast(q, domain_ids, seen: set[str]) -> QuestionRecord | None:
-    """The same checks as _question for a well-formed question, without building messages.
-
-    Returns None at the first doubt (any check failing, any unusual type), and _question then
-    repeats the checks to name the problem, so both accept exactly the same questions.
-
-    It also bounds the question's depth, which load_questions relies on: with the question at
-    level 1 (in the file's list), every known field is a checked scalar or a list of scalars,
-    a choice's fields (level 4) are scalars, and the values of unknown keys, which are
-    allowed and ignored, are depth-checked here.
-    """
-    if type(q) is not dict:
-        return None
-    if not q.keys() <= _QUESTION_FIELDS and not _shallow(
-        (q[k] for k in q.keys() - _QUESTION_FIELDS), MAX_DEPTH - 2
-    ):
-        return None
-    get = q.get
-    qid = get("id")
-    if type(qid) is not str or not QUESTION_ID.match(qid) or qid in seen:
-        return None
-    domain = get("domain")
-    task = get("task")
-    qtype = _TYPES.get(get("type")) if type(get("type")) is str else None
-    select = get("select", 1)
-    stem = get("stem")
-    raw_choices = get("choices")
-    difficulty = get("difficulty", 2)
-    explanation = get("explanation", "")
-    practice = get("practice_exam", _ABSENT)
-    if (
-        type(domain) is not int
-        or domain not in domain_ids
-        or type(task) is not str
-        or not TASK.match(task)
-        or qtype is None
-        or type(select) is not int
-        or type(stem) is not str
-        or not stem.strip()
-        or type(raw_choices) is not list
-        or type(difficulty) is not int
-        or not 1 <= difficulty <= 3
-        or type(explanation) is not str
-    ):
-        return None
-    if practice is _ABSENT:
-        practice = None
-    elif type(practice) is not int:
-        return None
-    choices = []
-    n_correct = 0
-    for ch in raw_choices:
-        if type(ch) is not dict:
-            return None
-        cid, text, correct = ch.get("id"), ch.get("text"), ch.get("correct")
-        why = ch.get("why", _ABSENT)
-        if type(cid) is not str or type(text) is not str or type(correct) is not bool:
-            return None
-        if why is _ABSENT:
-            why = ""
-            known = 3
-        elif type(why) is not str:
-            return None
-        else:
-            known = 4
-        # Any more keys are unknown ones (cheaper to count than ch.keys() <= _CHOICE_FIELDS
-        # for each of tens of thousands of choices).
-        if len(ch) != known and not _shallow(
-            (ch[k] for k in ch.keys() - _CHOICE_FIELDS), MAX_DEPTH - 4
+    False at the first doubt: the checked path then names the problem."""
+    for r in records:
+        qid = r.id
+        choices = r.choices
+        n = len(choices)
+        select = r.select
+        if (
+            qid in seen
+            or r.domain not in domain_ids
+            or not r.stem.strip()
+            or sum([c.correct for c in choices]) != select
+            or len({c.id for c in choices}) != n
         ):
-            return None
-        n_correct += correct
-        choices.append((cid, text, correct, why))
-    n = len(choices)
-    if len({ch[0] for ch in choices}) != n or n_correct != select:
-        return None
-    if qtype is ItemType.SINGLE:
-        if select != 1 or not 3 <= n <= 6:
-            return None
-    elif not 2 <= select < n or not 4 <= n <= 8:
-        return None
-    refs = _strs(get("references", _ABSENT))
-    services = _strs(get("services", _ABSENT))
-    tags = _strs(get("tags", _ABSENT))
-    if refs is None or services is None or tags is None or not all(map(_HTTPS, refs)):
-        return None
-    seen.add(qid)
-    return (
-        qid,
-        domain,
-        task,
-        qtype,
-        select,
-        stem,
-        tuple(choices),
-        explanation,
-        refs,
-        difficulty,
-        services,
-        tags,
-        practice,
+            return False
+        if r.type is _SINGLE:
+            if select != 1 or not 3 <= n <= 6:
+                return False
+        elif not 2 <= select < n or not 4 <= n <= 8:
+            return False
+        if r.references and not all(map(_HTTPS, r.references)):
+            return False
+        practice = r.practice_exam
+        if practice is UNSET:
+            r.practice_exam = None
+        elif practice is None:
+            return False
+        seen.add(qid)
+    return True
+
+
+def record_of(q: Question) -> QuestionRecord:
+    """A Question (from the checked path) as a record."""
+    return QuestionRecord(
+        id=q.id,
+        domain=q.domain,
+        task=q.task,
+        type=q.type,
+        stem=q.stem,
+        choices=tuple(ChoiceRecord(c.id, c.text, c.correct, c.why) for c in q.choices),
+        select=q.select,
+        explanation=q.explanation,
+        references=q.references,
+        difficulty=q.difficulty,
+        services=q.services,
+        tags=q.tags,
+        practice_exam=q.practice_exam,
+    )
+
+
+def question_from_record(pack_id: str, r: QuestionRecord) -> Question:
+    return Question(
+        pack_id=pack_id,
+        id=r.id,
+        domain=r.domain,
+        task=r.task,
+        type=r.type,
+        select=r.select,
+        stem=r.stem,
+        choices=tuple(Choice(c.id, c.text, c.correct, c.why) for c in r.choices),
+        explanation=r.explanation,
+        references=r.references,
+        difficulty=r.difficulty,
+        services=r.services,
+        tags=r.tags,
+        practice_exam=r.practice_exam,  # type: ignore[arg-type]
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlcert_desktop import paths
-from mlcert_desktop.core.models import Question, QuestionRecord, question_from_record
+from mlcert_desktop.core.models import Question
 from mlcert_desktop.packs import bundled, trust
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import (
@@ -48,20 +48,20 @@ Progress = Callable[[int, int], None]
 class VerifiedPack:
     path: Path
     manifest: dict
-    records: list[QuestionRecord]  # the questions, validated, as written to the database
+    records: list[fmt.QuestionRecord]  # the questions, validated, as written to the database
     media: dict[str, bytes]
     signer: PublicKey
 
     @functools.cached_property
     def questions(self) -> list[Question]:
         """The questions as objects, built when first asked for (installing needs none)."""
-        return [question_from_record(self.pack_id, r) for r in self.records]
+        return [fmt.question_from_record(self.pack_id, r) for r in self.records]
 
     def domain_counts(self) -> dict[int, int]:
         """Questions per domain id (for the import preview), without building the objects."""
         counts: dict[int, int] = {}
         for r in self.records:
-            counts[r[1]] = counts.get(r[1], 0) + 1  # a record is (id, domain, …)
+            counts[r.domain] = counts.get(r.domain, 0) + 1
         return counts
 
     @property

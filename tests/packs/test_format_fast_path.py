@@ -8,12 +8,31 @@ import json
 
 import pytest
 
-from mlcert_desktop.core.models import question_from_record, question_record
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import PackFormatError
 from tests import factory
 
-BAD_VALUES = [None, True, 1, 1.5, "", "x", " ", [], ["x"], [1], {}, {"a": 1}, -1, 0, 2, 9]
+BAD_VALUES = [
+    None,
+    True,
+    False,
+    1,
+    1.0,
+    1.5,
+    2**64,
+    "",
+    "x",
+    " ",
+    [],
+    ["x"],
+    [1],
+    {},
+    {"a": 1},
+    -1,
+    0,
+    2,
+    9,
+]
 QUESTION_KEYS = [
     "id",
     "domain",
@@ -91,6 +110,9 @@ def test_fast_path_agrees_on_duplicate_ids_and_valid_packs():
     manifest = factory.manifest()
     data = _questions()
     assert fmt.validate_questions(data, manifest) == _checked(data, manifest)
+    fast = fmt._fast_records(data, manifest, set())  # the fast path takes a valid pack whole
+    assert fast is not None
+    assert [fmt.question_from_record(factory.PACK_ID, r) for r in fast] == _checked(data, manifest)
     data[3]["id"] = data[1]["id"]
     assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
 
@@ -138,8 +160,8 @@ def test_records_are_the_questions_fields():
     data[2]["extra"] = {"kept": "apart"}  # unknown keys are allowed
     records = fmt.validate_records(data, manifest)
     questions = fmt.validate_questions(data, manifest)
-    assert [question_record(q) for q in questions] == records
-    assert [question_from_record(manifest["pack_id"], r) for r in records] == questions
+    assert [fmt.record_of(q) for q in questions] == records
+    assert [fmt.question_from_record(manifest["pack_id"], r) for r in records] == questions
 
 
 # -- load_questions: strict_json + validate_records, with the depth walk skipped when the fast
@@ -182,7 +204,7 @@ def test_load_questions_depth_limit_under_unknown_keys_is_exact(where, levels, o
         records = fmt.load_questions(data, manifest)
         assert records == _reference(data, manifest)
         checked = _checked(json.loads(data), manifest)  # the checked path alone
-        assert [question_from_record(factory.PACK_ID, r) for r in records] == checked
+        assert [fmt.question_from_record(factory.PACK_ID, r) for r in records] == checked
     else:
         with pytest.raises(PackFormatError, match="questions.json: nested deeper than 16"):
             fmt.load_questions(data, manifest)
