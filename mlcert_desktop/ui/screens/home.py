@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 from mlcert_desktop.core.models import ExamBlueprint, PackInfo
 from mlcert_desktop.core.study import DRILL_SIZE, Drill
 from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo
-from mlcert_desktop.storage.study_repo import DrillCounts
 from mlcert_desktop.ui.context import AppContext
 from mlcert_desktop.ui.formatting import format_seconds
 from mlcert_desktop.ui.widgets.page import scroll_area
@@ -38,7 +37,7 @@ class PackCard(QFrame):
     startRequested = Signal(object, object)  # PackInfo, ExamBlueprint | None (None: custom)
     studyRequested = Signal(object, str)  # PackInfo, "practice" | "browse" | "progress" | Drill
 
-    def __init__(self, pack: PackInfo, counts: DrillCounts, parent=None) -> None:
+    def __init__(self, pack: PackInfo, counts: study_repo.DrillCounts, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("packCard")
         bp = pack.blueprint
@@ -96,7 +95,7 @@ class PackCard(QFrame):
         layout.addLayout(buttons)
         layout.addLayout(self._study_row(pack, counts))
 
-    def _study_row(self, pack: PackInfo, counts: DrillCounts) -> QGridLayout:
+    def _study_row(self, pack: PackInfo, counts: study_repo.DrillCounts) -> QGridLayout:
         """Study: practice, due reviews, the drills with their sizes, the browser, progress."""
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
