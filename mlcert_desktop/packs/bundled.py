@@ -13,9 +13,9 @@ No Qt here (see tests/test_architecture.py).
 
 from __future__ import annotations
 
+import base64
 import binascii
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,18 +70,11 @@ def remember_checked(
     dbmod.set_setting(db, CHECKED_KEY + Path(path).name, json.dumps(value, sort_keys=True))
 
 
-_BASE64 = re.compile("[A-Za-z0-9+/]*={0,2}")
-
-
 def _key_id(line: str) -> str | None:
     """The key id of a base64 minisign public key, or None where signing.PublicKey would refuse
     it (then the full path runs and reports it)."""
-    line = line.strip()
-    # base64.b64decode(line, validate=True), as signing._b64decode, without importing base64
-    if not _BASE64.fullmatch(line):
-        return None
     try:
-        raw = binascii.a2b_base64(line)
+        raw = base64.b64decode(line.strip(), validate=True)  # as signing._b64decode
     except (binascii.Error, ValueError):
         return None
     if len(raw) != _PUBLIC_KEY_LEN or raw[:2] != b"Ed":

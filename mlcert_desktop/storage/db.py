@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,8 +193,6 @@ def open_database(path: Path) -> OpenedDatabase:
         if "db" in locals():
             db.close()  # type: ignore[has-type]
         moved = path.with_name(f"{path.stem}.corrupt-{_stamp()}{path.suffix}")
-        import shutil  # here: with bz2 and lzma, it costs every start about a millisecond
-
         for suffix in ("", "-wal", "-shm"):
             src = Path(str(path) + suffix)
             if src.exists():
