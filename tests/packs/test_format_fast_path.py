@@ -338,3 +338,29 @@ def test_load_questions_refuses_a_byte_order_mark():
     raw = b"\xef\xbb\xbf" + _as_bytes(_questions())
     with pytest.raises(PackFormatError, match="not valid JSON"):
         fmt.load_questions(raw, manifest)
+
+
+# The fast path checks "not blank" with a pattern (\S) and "https://" with another: the same
+# characters as str.strip() and str.startswith() on the checked path, Unicode included.
+TRICKY_TEXT = ["\u00a0", "\u2003\n", "\x1c\x1d\x1e\x1f", "\u200b", "\u3000x", "\t\v\f\r", "\x85"]
+
+
+@pytest.mark.parametrize("stem", TRICKY_TEXT)
+def test_blank_stems_are_judged_alike(stem):
+    data = _questions()
+    data[1]["stem"] = stem
+    manifest = factory.manifest()
+    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    fast = fmt._fast_records(data, manifest, set())
+    assert (fast is not None) == bool(stem.strip())
+
+
+@pytest.mark.parametrize(
+    "url", ["https://x", "http://x", " https://x", "HTTPS://x", "https:/x", "\nhttps://x", ""]
+)
+def test_reference_schemes_are_judged_alike(url):
+    data = _questions()
+    data[1]["references"] = ["https://docs.aws.amazon.com/", url]
+    manifest = factory.manifest()
+    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    assert (fmt._fast_records(data, manifest, set()) is not None) == url.startswith("https://")
