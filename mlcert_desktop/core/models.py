@@ -1,6 +1,8 @@
 """Plain, typed data shared by every layer: questions, domains, blueprints."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple turns string
+# annotations into ForwardRefs, and each one compiles its string (about 60 fields at every
+# start, in models and study).
 
 from enum import Enum
 from typing import NamedTuple

@@ -5,7 +5,9 @@ the grade (from right/wrong and the time taken) and keeps the card state as plai
 storage can keep it per question id, across pack updates.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple turns string
+# annotations into ForwardRefs, and each one compiles its string (about 60 fields at every
+# start, in models and study).
 
 import datetime as dt
 import functools

@@ -4,7 +4,9 @@ Lines with point markers over labelled x slots, a few y ticks, an optional dashe
 (the pass mark), a legend, tooltips on points and an empty state.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple turns string
+# annotations into ForwardRefs, and each one compiles its string (about 60 fields at every
+# start, in models and study).
 
 import math
 from collections.abc import Callable, Sequence
