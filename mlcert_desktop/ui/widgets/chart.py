@@ -5,8 +5,7 @@ Lines with point markers over labelled x slots, a few y ticks, an optional dashe
 """
 
 # No `from __future__ import annotations` in this module: typing.NamedTuple turns string
-# annotations into ForwardRefs, and each one compiles its string (about 60 fields at every
-# start, in models and study).
+# annotations into ForwardRefs, and each one compiles its string (see core/models.py).
 
 import math
 from collections.abc import Callable, Sequence
