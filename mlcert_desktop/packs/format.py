@@ -407,42 +407,19 @@ def _sound(records: list[QuestionRecord], domain_ids, seen: set[str]) -> bool:
     return True
 
 
+# The fields a record and a Question share, under the same names, besides their choices.
+_SHARED = tuple(f for f in Question._fields if f not in ("pack_id", "choices"))
+
+
 def record_of(q: Question) -> QuestionRecord:
     """A Question (from the checked path) as a record."""
-    return QuestionRecord(
-        id=q.id,
-        domain=q.domain,
-        task=q.task,
-        type=q.type,
-        stem=q.stem,
-        choices=tuple(ChoiceRecord(c.id, c.text, c.correct, c.why) for c in q.choices),
-        select=q.select,
-        explanation=q.explanation,
-        references=q.references,
-        difficulty=q.difficulty,
-        services=q.services,
-        tags=q.tags,
-        practice_exam=q.practice_exam,
-    )
+    choices = tuple(ChoiceRecord(*c) for c in q.choices)
+    return QuestionRecord(choices=choices, **{f: getattr(q, f) for f in _SHARED})
 
 
 def question_from_record(pack_id: str, r: QuestionRecord) -> Question:
-    return Question(
-        pack_id=pack_id,
-        id=r.id,
-        domain=r.domain,
-        task=r.task,
-        type=r.type,
-        select=r.select,
-        stem=r.stem,
-        choices=tuple(Choice(c.id, c.text, c.correct, c.why) for c in r.choices),
-        explanation=r.explanation,
-        references=r.references,
-        difficulty=r.difficulty,
-        services=r.services,
-        tags=r.tags,
-        practice_exam=r.practice_exam,  # type: ignore[arg-type]
-    )
+    choices = tuple(Choice(c.id, c.text, c.correct, c.why) for c in r.choices)
+    return Question(pack_id=pack_id, choices=choices, **{f: getattr(r, f) for f in _SHARED})
 
 
 def _question(c: _Check, q, p: str, pack_id: str, domain_ids, seen: set[str]) -> Question:

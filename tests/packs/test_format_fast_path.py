@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from mlcert_desktop.core.models import Choice, Question
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import PackFormatError
 from tests import factory
@@ -364,3 +365,9 @@ def test_reference_schemes_are_judged_alike(url):
     manifest = factory.manifest()
     assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
     assert (fmt._fast_records(data, manifest, set()) is not None) == url.startswith("https://")
+
+
+def test_records_have_the_fields_of_questions_and_choices():
+    """Storage writes records and Question objects alike, by attribute name."""
+    assert set(fmt.QuestionRecord.__struct_fields__) == set(Question._fields) - {"pack_id"}
+    assert fmt.ChoiceRecord.__struct_fields__ == Choice._fields
