@@ -333,9 +333,10 @@ def _check_practice_exams(manifest: Mapping, question_ids: set[str]) -> None:
 # -- the fast path ----------------------------------------------------------------------------
 # msgspec converts the parsed JSON into these in compiled code, checking every field's type
 # (strictly: no true for 1, no 1.0 for 1), the id, task, stem and reference patterns, the
-# item type and the difficulty's range; _sound then checks what involves several fields. Whatever either refuses
-# goes through the checked path (_question), which repeats every check to name the problem, so
-# both accept exactly the same questions (tests/packs/test_format_fast_path.py).
+# item type and the difficulty's range; _sound then checks what involves several fields.
+# Whatever either refuses goes through the checked path (_question), which repeats every check
+# to name the problem, so both accept exactly the same questions
+# (tests/packs/test_format_fast_path.py).
 #
 # Unknown keys are allowed by the format (and ignored) but refused here: such a question goes
 # through the checked path. That also bounds a fast-path question's depth, which load_questions
