@@ -80,8 +80,9 @@ def cmd_build(args: list[str]) -> int:
 def linux_packages(dist: Path, version: str) -> list[Path]:
     """From the onedir bundle in dist/mlcert-desktop: a tarball with the menu entry, the icon
     and the .exampack MIME type; an AppDir; and, when appimagetool is at hand (on PATH, or
-    named by $APPIMAGETOOL), the AppImage made from that AppDir. appimagetool fetches the
-    AppImage runtime from the network, so the release workflow makes the AppImage."""
+    named by $APPIMAGETOOL), the AppImage made from that AppDir. The AppImage starts with the
+    runtime file that $APPIMAGE_RUNTIME names; without one, appimagetool downloads the runtime
+    of the moment. The release workflow fetches both, pinned and checked by SHA-256."""
     import shutil
     import tarfile
 
@@ -117,7 +118,9 @@ def linux_packages(dist: Path, version: str) -> list[Path]:
     if tool:
         image = dist / f"mlcert-desktop-{version}-{arch}.AppImage"
         env = dict(os.environ, ARCH=arch)
-        _run([tool, "--no-appstream", str(appdir), str(image)], env=env)
+        runtime = os.environ.get("APPIMAGE_RUNTIME")
+        runtime_args = ["--runtime-file", runtime] if runtime else []
+        _run([tool, "--no-appstream", *runtime_args, str(appdir), str(image)], env=env)
         made.append(image)
     return made
 
