@@ -30,6 +30,9 @@ PACK_ID = re.compile(r"[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+\Z")
 QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 TASK = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\Z")
 MAX_DEPTH = 16
+# Integers are stored in SQLite, whose integers have 64 bits.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_TOO_LARGE = "expected an integer of at most 64 bits (from -2**63 to 2**63 - 1)"
 
 
 def is_allowed_name(name: str) -> bool:
@@ -158,10 +161,15 @@ class _Check:
         if kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.fail(where, "expected an integer")
+            if not INT_MIN <= value <= INT_MAX:
+                self.fail(where, _TOO_LARGE)
         elif kind is float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(where, "expected a number")
-            if not math.isfinite(value):
+            if isinstance(value, int):
+                if not INT_MIN <= value <= INT_MAX:  # (math.isfinite would overflow on it)
+                    self.fail(where, _TOO_LARGE)
+            elif not math.isfinite(value):
                 self.fail(where, "expected a finite number")
         elif kind is str:
             if not isinstance(value, str):
@@ -372,7 +380,7 @@ class QuestionRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     # A null in the pack is refused, as the checked path refuses it. Where the pack leaves it
     # out it is UNSET, and _sound makes it None (as in Question): msgspec checks the types
     # of what it converts, not what is assigned later.
-    practice_exam: int | UnsetType = UNSET
+    practice_exam: Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)] | UnsetType = UNSET
 
 
 _SINGLE = ItemType.SINGLE

@@ -635,3 +635,36 @@ def test_records_and_question_objects_write_the_same_rows(tmp_path, pack_file, k
         opened.db.close()
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) == len(pack.records) == len(pack.questions)
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "match"),
+    [
+        ("pack_version", 2**63, r"\$\.pack_version: expected an integer of at most 64 bits"),
+        ("pack_version", 2**63 - 1, None),  # the largest: installed
+        ("weight", 2**2000, r"\$\.domains\[0\]\.weight: expected an integer of at most 64 bits"),
+        ("practice_exam", -(2**63) - 1, r"practice_exam: expected an integer of at most 64"),
+        ("practice_exam", -(2**63), None),
+    ],
+    ids=["version-2**63", "version-2**63-1", "weight-2**2000", "practice-below", "practice-min"],
+)
+def test_integers_beyond_64_bits_are_refused_by_name(
+    refuse, keys, db_v1, v2_files, secret_key, tmp_path, where, value, match
+):
+    """SQLite stores 64-bit integers: a larger one used to fail halfway through the install
+    (OverflowError), and one too large for a float failed the number check the same way."""
+    manifest = json.loads(v2_files[fmt.MANIFEST])
+    files = dict(v2_files)
+    if where == "pack_version":
+        manifest["pack_version"] = value
+    elif where == "weight":
+        manifest["domains"][0]["weight"] = value
+    else:
+        questions = json.loads(files[fmt.QUESTIONS])
+        questions[3]["practice_exam"] = value
+        files[fmt.QUESTIONS] = json.dumps(questions).encode()
+    path = factory.rezip(tmp_path / "big.exampack", resign(files, secret_key, manifest=manifest))
+    if match is None:
+        assert import_pack(db_v1, path, keys).status == "updated"
+    else:
+        refuse(path, PackFormatError, match)
