@@ -272,7 +272,8 @@ def validate_questions(data: Any, manifest: Mapping, filename: str = QUESTIONS) 
 def load_questions(
     data: bytes, manifest: Mapping, filename: str = QUESTIONS
 ) -> list[QuestionRecord]:
-    """validate_records(strict_json(data)): the same records, or the same first error.
+    """validate_records(strict_json(data)): the same records, or the same first error, with
+    the fast path (below) wherever it can take a question.
 
     strict_json's depth walk visits every value of the file (a tenth of a 10,000-question
     import). It is needed only where the validator does not look: a question the fast path
@@ -285,7 +286,7 @@ def load_questions(
     records = _fast_records(value, manifest, seen)
     if records is None:
         _check_depth(value, filename)
-        return validate_records(value, manifest, filename)
+        return _records(value, manifest, filename, fast=True)
     _check_practice_exams(manifest, seen)
     return records
 
@@ -293,8 +294,17 @@ def load_questions(
 def validate_records(
     data: Any, manifest: Mapping, filename: str = QUESTIONS
 ) -> list[QuestionRecord]:
-    """validate_questions, each question as a QuestionRecord: the same checks, in the same
-    order, with the same messages."""
+    """validate_questions, each question as a QuestionRecord, by the checked path alone.
+
+    The fast path is for what the JSON parser made (load_questions). Data built in Python (a
+    pack source read from YAML, a converter's output) can hold what JSON cannot: tuples, sets,
+    other mappings, subclasses of int, all of which msgspec's conversion accepts or changes."""
+    return _records(data, manifest, filename, fast=False)
+
+
+def _records(data: Any, manifest: Mapping, filename: str, *, fast: bool) -> list[QuestionRecord]:
+    """Each question through the fast path (if `fast`), and through the checked path where
+    that refuses it: the same checks, in the same order, with the same messages."""
     c = _Check(filename)
     if not isinstance(data, list):
         c.fail("$", "expected a list of questions")
@@ -303,10 +313,7 @@ def validate_records(
     seen: set[str] = set()
     out = []
     for i, q in enumerate(data):
-        try:
-            record = msgspec.convert(q, QuestionRecord)
-        except msgspec.ValidationError:
-            record = None
+        record = _converted(q, QuestionRecord) if fast else None
         if record is None or not _sound([record], domain_ids, seen):
             # Something is off (or the question has keys this app does not know): the checked
             # path names the problem, or accepts the question.
@@ -318,15 +325,23 @@ def validate_records(
 
 def _fast_records(data: Any, manifest: Mapping, seen: set[str]) -> list[QuestionRecord] | None:
     """Every question as a QuestionRecord in one compiled pass, or None if any needs the
-    checked path."""
+    checked path. For what the JSON parser made: see validate_records."""
     if type(data) is not list:
         return None
-    try:
-        records = msgspec.convert(data, list[QuestionRecord])
-    except msgspec.ValidationError:
+    records = _converted(data, list[QuestionRecord])
+    if records is None:
         return None
     domain_ids = {d["id"] for d in manifest["domains"]}
     return records if _sound(records, domain_ids, seen) else None
+
+
+def _converted(value: Any, kind):
+    """msgspec.convert(value, kind), or None where it refuses the value. (ValueError too: a
+    lone surrogate where a string is not expected makes it fail to encode the message.)"""
+    try:
+        return msgspec.convert(value, kind)
+    except (msgspec.ValidationError, ValueError):
+        return None
 
 
 def _check_practice_exams(manifest: Mapping, question_ids: set[str]) -> None:

@@ -80,6 +80,13 @@ def _checked(data, manifest):
     ]
 
 
+def _fast_then_checked(data, manifest):
+    """The import's path for each question: the fast path, and the checked one where it refuses
+    (load_questions takes it after the whole-file fast path refused)."""
+    records = fmt._records(data, manifest, fmt.QUESTIONS, fast=True)
+    return [fmt.question_from_record(manifest["pack_id"], r) for r in records]
+
+
 def _outcome(fn, data, manifest):
     try:
         return fn(data, manifest)
@@ -104,18 +111,18 @@ def _mutated(mutation) -> list:
 def test_fast_path_agrees_with_checked_path(mutation):
     data = _mutated(mutation)
     manifest = factory.manifest()
-    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    assert _outcome(_fast_then_checked, data, manifest) == _outcome(_checked, data, manifest)
 
 
 def test_fast_path_agrees_on_duplicate_ids_and_valid_packs():
     manifest = factory.manifest()
     data = _questions()
-    assert fmt.validate_questions(data, manifest) == _checked(data, manifest)
+    assert _fast_then_checked(data, manifest) == _checked(data, manifest)
     fast = fmt._fast_records(data, manifest, set())  # the fast path takes a valid pack whole
     assert fast is not None
     assert [fmt.question_from_record(factory.PACK_ID, r) for r in fast] == _checked(data, manifest)
     data[3]["id"] = data[1]["id"]
-    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    assert _outcome(_fast_then_checked, data, manifest) == _outcome(_checked, data, manifest)
 
 
 def _nested(levels: int, inner: str) -> bytes:
@@ -351,7 +358,7 @@ def test_blank_stems_are_judged_alike(stem):
     data = _questions()
     data[1]["stem"] = stem
     manifest = factory.manifest()
-    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    assert _outcome(_fast_then_checked, data, manifest) == _outcome(_checked, data, manifest)
     fast = fmt._fast_records(data, manifest, set())
     assert (fast is not None) == bool(stem.strip())
 
@@ -363,7 +370,7 @@ def test_reference_schemes_are_judged_alike(url):
     data = _questions()
     data[1]["references"] = ["https://docs.aws.amazon.com/", url]
     manifest = factory.manifest()
-    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    assert _outcome(_fast_then_checked, data, manifest) == _outcome(_checked, data, manifest)
     assert (fmt._fast_records(data, manifest, set()) is not None) == url.startswith("https://")
 
 
@@ -371,3 +378,31 @@ def test_records_have_the_fields_of_questions_and_choices():
     """Storage writes records and Question objects alike, by attribute name."""
     assert set(fmt.QuestionRecord.__struct_fields__) == set(Question._fields) - {"pack_id"}
     assert fmt.ChoiceRecord.__struct_fields__ == Choice._fields
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("tags", ("a", "b")),  # JSON has no tuples, sets or other mappings: YAML and Python do
+        ("tags", {"a", "b"}),
+        ("references", ("https://x",)),
+        ("choices", "tuple"),
+        ("domain", "\ud800"),  # msgspec fails to encode its message: a ValueError
+        ("\ud800", 1),
+    ],
+    ids=str,
+)
+def test_python_data_is_judged_by_the_checked_path(key, value):
+    """validate_questions (pack sources, converters) reads Python data by the checked path only:
+    msgspec would take tuples and sets for lists. The fast path, for parsed JSON, refuses them
+    (and a lone surrogate) without an exception, so that the checked path names the problem."""
+    data = _questions()
+    data[1][key] = tuple(data[1]["choices"]) if value == "tuple" else value
+    manifest = factory.manifest()
+    assert _outcome(fmt.validate_questions, data, manifest) == _outcome(_checked, data, manifest)
+    if key == "tags" or key == "references" or value == "tuple":
+        with pytest.raises(PackFormatError, match="expected a list"):
+            fmt.validate_questions(data, manifest)
+    if "\ud800" in (key, value):
+        assert fmt._fast_records(data, manifest, set()) is None
+        assert _outcome(_fast_then_checked, data, manifest) == _outcome(_checked, data, manifest)
