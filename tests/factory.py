@@ -127,3 +127,32 @@ def copy_in_old_layout(new_db, old_db) -> None:
             for seq, (cid, text, correct, why) in enumerate(json.loads(choices))
         ],
     )
+
+
+class FuzzWorld:
+    """For the importer's fuzz tests: a database holding version 1 of a 6-question test pack,
+    and the entries of a valid version 2 to mutate."""
+
+    def __init__(self, folder: Path) -> None:
+        from mlcert_desktop.packs.signing import SecretKey
+        from mlcert_desktop.storage.db import open_database
+
+        self.folder = folder
+        self.key = SecretKey.generate()
+        self.v1 = write_pack(folder / "v1.exampack", self.key, source(6, version=1))
+        self.v2_entries = entries(
+            write_pack(folder / "v2.exampack", self.key, source(6, version=2))
+        )
+        self.db = open_database(folder / "db.sqlite3").db
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to version 1 alone, after an example whose pack was installed."""
+        from mlcert_desktop.packs.importer import import_pack
+
+        for table in ("pack_ratchet", "packs", "questions"):
+            self.db.execute(f"DELETE FROM {table}")
+        import_pack(self.db, self.v1, [self.key.public_key])
+
+    def __repr__(self) -> str:  # hypothesis prints it with every failing example
+        return "FuzzWorld"

@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from mlcert_desktop.packs import format as fmt
 from mlcert_desktop.packs.errors import PackError
 from mlcert_desktop.packs.importer import import_pack
-from mlcert_desktop.packs.signing import SecretKey
-from mlcert_desktop.storage.db import open_database
 from tests import factory
 from tests.packs.test_importer import resign
 
@@ -60,20 +58,9 @@ WHERE = st.one_of(
 _ABSENT = object()
 
 
-class _World(tuple):
-    def __repr__(self) -> str:  # hypothesis prints it with every failing example
-        return "world"
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fields")
-    key = SecretKey.generate()
-    v1 = factory.write_pack(folder / "v1.exampack", key, factory.source(6, version=1))
-    v2 = factory.write_pack(folder / "v2.exampack", key, factory.source(6, version=2))
-    db = open_database(folder / "db.sqlite3").db
-    import_pack(db, v1, [key.public_key])
-    return _World((folder, key, factory.entries(v2), db, v1))
+    return factory.FuzzWorld(tmp_path_factory.mktemp("fields"))
 
 
 @pytest.mark.parametrize("where", [(group, f) for group, fs in FIELDS.items() for f in fs], ids=str)
@@ -100,7 +87,7 @@ def test_any_value_in_any_field_is_refused_by_name_or_installed(world, where, va
 def _import_with(world, where, value, index) -> None:
     """Version 2 with `where` set to `value` (or removed), signed again, imported over version 1:
     refused with a PackError and nothing changed, or installed (then version 1 is put back)."""
-    folder, key, entries, db, v1 = world
+    entries, db = world.v2_entries, world.db
     manifest = json.loads(entries[fmt.MANIFEST])
     questions = json.loads(entries[fmt.QUESTIONS])
     target = {
@@ -119,17 +106,15 @@ def _import_with(world, where, value, index) -> None:
     # or, where that cannot be a trusted comment (a control character), for version 2.
     comment = fmt.trusted_comment(manifest.get("pack_id"), manifest.get("pack_version"))
     try:
-        signed = resign(files, key, manifest=manifest, comment=comment)
+        signed = resign(files, world.key, manifest=manifest, comment=comment)
     except ValueError:
         comment = fmt.trusted_comment(factory.PACK_ID, 2)
-        signed = resign(files, key, manifest=manifest, comment=comment)
-    path = factory.rezip(folder / "fuzzed.exampack", signed)
+        signed = resign(files, world.key, manifest=manifest, comment=comment)
+    path = factory.rezip(world.folder / "fuzzed.exampack", signed)
     before = list(db.conn.iterdump())
     try:
-        import_pack(db, path, [key.public_key])
+        import_pack(db, path, [world.key.public_key])
     except PackError:
         assert list(db.conn.iterdump()) == before
     else:  # accepted: back to version 1 for the next example
-        for table in ("pack_ratchet", "packs", "questions"):
-            db.execute(f"DELETE FROM {table}")
-        import_pack(db, v1, [key.public_key])
+        world.reset()

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from mlcert_desktop.packs.errors import PackError, PackLimitError
 from mlcert_desktop.packs.importer import MAX_ENTRIES, import_pack
-from mlcert_desktop.packs.signing import SecretKey
 from mlcert_desktop.storage.db import open_database
 from tests import factory
 
@@ -32,13 +31,7 @@ ODD_NAMES = [
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("fuzz")
-    key = SecretKey.generate()
-    v1 = factory.write_pack(folder / "v1.exampack", key, factory.source(6, version=1))
-    v2 = factory.write_pack(folder / "v2.exampack", key, factory.source(6, version=2))
-    db = open_database(folder / "db.sqlite3").db
-    import_pack(db, v1, [key.public_key])
-    return folder, key, factory.entries(v2), db
+    return factory.FuzzWorld(tmp_path_factory.mktemp("fuzz"))
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
@@ -91,26 +84,19 @@ def _mutate(entries: dict[str, bytes], m) -> list[tuple[str, bytes]]:
 )
 @given(m=mutation)
 def test_structural_mutations_are_refused_or_harmless(world, m):
-    folder, key, entries, db = world
-    path = folder / "mutated.exampack"
-    path.write_bytes(_zip(_mutate(entries, m)))
+    db = world.db
+    path = world.folder / "mutated.exampack"
+    path.write_bytes(_zip(_mutate(world.v2_entries, m)))
     before = list(db.conn.iterdump())
     try:
-        result = import_pack(db, path, [key.public_key])
+        result = import_pack(db, path, [world.key.public_key])
     except PackError:
         assert list(db.conn.iterdump()) == before
     else:
         # Only harmless changes may pass: the same entries in another order.
         assert m[0] == "reorder", m
         assert result.version == 2
-        db.execute("DELETE FROM pack_ratchet")  # let the next example start from v1 again
-        import_pack_v1(db, folder, key)
-
-
-def import_pack_v1(db, folder, key):
-    db.execute("DELETE FROM packs")
-    db.execute("DELETE FROM questions")
-    import_pack(db, folder / "v1.exampack", [key.public_key])
+        world.reset()  # the next example starts from version 1 again
 
 
 def test_too_many_entries_is_a_limit_error(tmp_path, secret_key):
