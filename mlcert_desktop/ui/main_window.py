@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,6 +133,37 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu.addAction(about)
+
+    def check_data_file(self) -> None:
+        """The full check of the data file (storage.db.integrity_problem), on a worker thread;
+        the app calls it once its window is up. At start-up only the schema is read: the full
+        check reads the whole file, which grows with every pack installed."""
+        path = self.ctx.db.path()
+        if not path:  # an in-memory database
+            return
+        from mlcert_desktop.storage.db import integrity_problem
+        from mlcert_desktop.ui.background import run_in_background
+
+        def could_not_check(e: Exception) -> None:  # locked, unreadable: nothing to tell yet
+            print(f"mlcert-desktop: the data file could not be checked: {e}", file=sys.stderr)
+
+        run_in_background(
+            lambda _progress: integrity_problem(path), self._data_file_checked, could_not_check
+        )
+
+    def _data_file_checked(self, problem: str | None) -> None:
+        if problem is None:
+            return
+        found = "\n".join(problem.splitlines()[:3])
+        _dialogs().error(
+            self,
+            "Your data file is damaged",
+            f"A check of your data file found damage:\n{found}\n\n"
+            "Some of your history may be unreadable, and new answers may not be saved "
+            "reliably. Quit the app now: when it starts again, the damaged file is moved "
+            "aside (it is kept) and a fresh one is started. Automatic backups are in "
+            f"{self.ctx.data_dir / 'backups'}.",
+        )
 
     # -- screens -------------------------------------------------------------------------------
     def _screen(self, name: str):

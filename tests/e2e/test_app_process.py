@@ -15,6 +15,7 @@ from mlcert_desktop import paths
 from mlcert_desktop.single_instance import InstanceLock
 from mlcert_desktop.storage import attempts_repo
 from mlcert_desktop.storage.db import open_database
+from tests import factory
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -42,6 +43,27 @@ def test_smoke_test_imports_bundled_pack_into_a_fresh_data_dir(tmp_path):
     # A second start finds the pack installed and does not import it again.
     again = json.loads(run_app("--smoke-test", "--data-dir", str(data)).stdout.splitlines()[-1])
     assert again["packs"] == 1 and again["questions"] == result["questions"]
+
+
+def test_smoke_test_reports_a_damaged_data_file_and_the_next_start_sets_it_aside(tmp_path):
+    data = tmp_path / "data"
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+    db_file = paths.db_path(data)
+    opened = open_database(db_file)
+    with opened.db.atomic():
+        opened.db.conn.executemany(
+            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(400)]
+        )
+    opened.db.close()
+    factory.damage_page_holding(db_file, b"key-0200")
+    proc = run_app("--smoke-test", "--data-dir", str(data))
+    assert proc.returncode == 1
+    (problem,) = json.loads(proc.stdout.splitlines()[-1])["problems"]
+    assert problem.startswith("The data file is damaged: ")
+    # The next start finds the note, checks again, and starts afresh beside the damaged file.
+    again = run_app("--smoke-test", "--data-dir", str(data))
+    assert again.returncode == 0, again.stdout
+    assert len(list(data.glob("mlcert.corrupt-*.sqlite3"))) == 1
 
 
 def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):

@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 
 from mlcert_desktop.storage import db as dbmod
-from mlcert_desktop.storage.db import BACKUPS_KEPT, backup, migrate, open_database
+from mlcert_desktop.storage.db import (
+    BACKUPS_KEPT,
+    DAMAGE_SUFFIX,
+    backup,
+    integrity_problem,
+    migrate,
+    open_database,
+)
 from mlcert_desktop.storage.migrations import MIGRATIONS
+from tests import factory
 
 TABLES = {
     "_migrations",
@@ -121,6 +129,64 @@ def test_a_garbage_file_is_moved_aside_and_a_fresh_db_created(tmp_path):
     finally:
         opened.db.close()
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def _file_with_settings(path: Path, n: int = 400) -> None:
+    """A database whose settings table spans several pages (keys "key-0000", ...)."""
+    opened = open_database(path)
+    with opened.db.atomic():
+        opened.db.conn.executemany(
+            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(n)]
+        )
+    opened.db.close()  # the last connection: the write-ahead log goes into the file
+
+
+def test_damage_is_found_by_the_full_check_and_the_file_moved_aside_at_the_next_start(
+    tmp_path,
+):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path)
+    page = factory.damage_page_holding(path, b"key-0200")
+    # A start reads the schema, not every page: the damaged file opens.
+    opened = open_database(path)
+    assert opened.moved_aside is None
+    problem = integrity_problem(path)  # what the app runs in the background once it is up
+    opened.db.close()
+    assert problem is not None and f"page {page}" in problem
+    marker = Path(str(path) + DAMAGE_SUFFIX)
+    assert marker.read_text(encoding="utf-8") == problem + "\n"
+    # The next start checks in full, finds the damage still there and moves the file aside.
+    damaged = path.read_bytes()
+    again = open_database(path)
+    try:
+        moved = again.moved_aside
+        assert moved is not None and moved.read_bytes() == damaged
+        assert Path(str(moved) + DAMAGE_SUFFIX).read_text(encoding="utf-8") == problem + "\n"
+        assert not marker.exists()
+        assert again.db.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+    finally:
+        again.db.close()
+
+
+def test_a_note_of_damage_on_a_sound_file_is_dropped_at_the_next_start(tmp_path):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path)
+    marker = Path(str(path) + DAMAGE_SUFFIX)
+    marker.write_text("On tree page 3 cell 0: ...\n", encoding="utf-8")
+    opened = open_database(path)
+    try:
+        assert opened.moved_aside is None
+        assert not marker.exists()
+        assert opened.db.execute("SELECT count(*) FROM settings").fetchone()[0] == 400
+    finally:
+        opened.db.close()
+
+
+def test_the_full_check_of_a_sound_file_in_use_finds_nothing(tmp_path, fresh_db):
+    fresh_db.execute("INSERT INTO settings VALUES ('theme', 'dark')")  # in the log, not the file
+    path = Path(fresh_db.path())
+    assert integrity_problem(path) is None
+    assert not Path(str(path) + DAMAGE_SUFFIX).exists()
 
 
 def test_backup_is_a_readable_copy(fresh_db, tmp_path):
