@@ -150,6 +150,9 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             file=sys.stderr,
         )
     opened = open_database(paths.db_path(data_dir))
+    restored = False
+    if opened.moved_aside and not (args.smoke_test or args.self_test):
+        opened, restored = offer_restore(opened)
     db = opened.db
     problems = []
     try:
@@ -192,10 +195,10 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
 
     # Not in the smoke and self tests: they must fail with an exit code, not wait on a dialog.
     error_log.install(window, data_dir / "errors.log")
-    if opened.moved_aside or problems:
+    if (opened.moved_aside and not restored) or problems:
         from mlcert_desktop.ui import dialogs  # QMessageBox: only when there is news to tell
 
-        if opened.moved_aside:
+        if opened.moved_aside and not restored:
             dialogs.error(
                 window,
                 "Your data file was damaged",
@@ -219,6 +222,37 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     QThreadPool.globalInstance().waitForDone()
     lock.release()
     return code
+
+
+def offer_restore(opened):
+    """The data file was damaged, so it was moved aside and a fresh one started: offer the
+    newest automatic backup that passes SQLite's full check instead. (OpenedDatabase, whether
+    it was restored.)"""
+    import datetime as dt
+
+    from mlcert_desktop.storage import db as dbmod
+    from mlcert_desktop.ui import dialogs
+
+    newest = dbmod.newest_sound_backup(opened.path.parent / "backups")
+    if newest is None:
+        return opened, False
+    made = dt.datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    if not dialogs.confirm(
+        None,
+        "Your data file was damaged",
+        "The database could not be read, so it was moved aside to\n"
+        f"{opened.moved_aside}\n\nRestore the automatic backup of {made}? Your answers and "
+        "packs are as they were then; what you did after it is not in it.\n\nOtherwise a "
+        "fresh database is started: the bundled pack is installed again and your history is "
+        "empty.",
+        "Restore the backup",
+        cancel_text="Start a fresh one",
+        default_ok=True,
+    ):
+        return opened, False
+    opened.db.close()
+    restored = dbmod.restore_backup(newest, opened.path)
+    return restored._replace(moved_aside=opened.moved_aside), True
 
 
 def _platform_problems() -> list[str]:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BACKUPS_KEPT = 5
+DAILY_BACKUP_S = 24 * 3600  # the app backs up a sound data file once a day (check_data_file)
 # Next to the database file, written when a full check found damage: the next start checks
 # the whole file again before using it (and moves it aside if the damage is still there).
 DAMAGE_SUFFIX = ".damaged"
@@ -241,19 +243,25 @@ def integrity_problem(path: str | Path) -> str | None:
     a worker thread can run it while the app uses its connection. When it finds damage, it
     leaves a note next to the file, and the next open_database() checks again and moves the
     file aside if the damage is still there."""
-    conn = sqlite3.connect(str(path), timeout=5.0)
-    try:
-        row = conn.execute("PRAGMA quick_check").fetchone()
-        problem = None if row and row[0] == "ok" else (row[0] if row else "no answer")
-    except sqlite3.OperationalError:
-        raise  # locked, unreadable...: the check could not run, which says nothing of the file
-    except sqlite3.DatabaseError as e:  # "database disk image is malformed"
-        problem = str(e)
-    finally:
-        conn.close()
+    problem = _quick_check(path)
     if problem is not None:
         Path(str(path) + DAMAGE_SUFFIX).write_text(problem + "\n", encoding="utf-8")
     return problem
+
+
+def _quick_check(path: str | Path) -> str | None:
+    conn = sqlite3.connect(str(path), timeout=5.0)
+    try:
+        row = conn.execute("PRAGMA quick_check").fetchone()
+        return None if row and row[0] == "ok" else (row[0] if row else "no answer")
+    except sqlite3.OperationalError as e:
+        if "not a database" in str(e):
+            return str(e)
+        raise  # locked, unreadable...: the check could not run, which says nothing of the file
+    except sqlite3.DatabaseError as e:  # "database disk image is malformed"
+        return str(e)
+    finally:
+        conn.close()
 
 
 def _stamp() -> str:
@@ -300,6 +308,20 @@ def _data_steps(db: Database) -> None:
 
 def backup(db: Database, folder: Path, reason: str) -> Path:
     """A consistent copy via SQLite's online backup API; keeps the newest few."""
+    return _backup(db.conn, folder, reason)
+
+
+def backup_file(path: str | Path, folder: Path, reason: str) -> Path:
+    """backup() of the database at `path`, on a connection of its own: a worker thread can copy
+    it while the app's connection stays free."""
+    conn = sqlite3.connect(str(path), timeout=5.0)
+    try:
+        return _backup(conn, folder, reason)
+    finally:
+        conn.close()
+
+
+def _backup(conn: sqlite3.Connection, folder: Path, reason: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     dest = folder / f"mlcert-{stamp}-{reason}.sqlite3"
@@ -309,10 +331,47 @@ def backup(db: Database, folder: Path, reason: str) -> Path:
         dest = folder / f"mlcert-{stamp}-{n:03d}-{reason}.sqlite3"
     target = sqlite3.connect(str(dest))
     try:
-        db.conn.backup(target)
+        conn.backup(target)
     finally:
         target.close()
-    others = sorted(p for p in folder.glob("mlcert-*.sqlite3") if p != dest)
+    others = [p for p in backups(folder) if p != dest]
     for old in others[: max(0, len(others) - (BACKUPS_KEPT - 1))]:
         old.unlink(missing_ok=True)
     return dest
+
+
+def backups(folder: Path) -> list[Path]:
+    """The automatic backups in `folder`, oldest first (their names start with the time)."""
+    return sorted(folder.glob("mlcert-*.sqlite3"))
+
+
+def daily_backup_due(folder: Path, now: float | None = None) -> bool:
+    """Whether the newest backup in `folder` is a day old or more (or there is none)."""
+    newest = backups(folder)[-1:]
+    try:
+        made = newest[0].stat().st_mtime
+    except (IndexError, OSError):
+        return True
+    return (time.time() if now is None else now) - made >= DAILY_BACKUP_S
+
+
+def newest_sound_backup(folder: Path) -> Path | None:
+    """The newest backup in `folder` that passes SQLite's full check."""
+    for candidate in reversed(backups(folder)):
+        try:
+            if _quick_check(candidate) is None:
+                return candidate
+        except sqlite3.Error:
+            continue  # unreadable: try an older one
+    return None
+
+
+def restore_backup(backup_path: Path, path: Path) -> OpenedDatabase:
+    """Put a copy of the backup in place of the database at `path`, which must be closed, and
+    open it (migrating a backup that an older version of the app made)."""
+    partial = path.with_name(path.name + ".restoring")
+    shutil.copyfile(backup_path, partial)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    os.replace(partial, path)
+    return open_database(path)

@@ -5,12 +5,25 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> bool:
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    ok_text: str,
+    *,
+    cancel_text: str = "",
+    default_ok: bool = False,
+) -> bool:
+    """True when the user chose `ok_text`. Enter chooses Cancel (or `cancel_text`) unless
+    `default_ok`; Escape always cancels."""
     box = QMessageBox(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent
     )
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    cancel = box.button(QMessageBox.StandardButton.Cancel)
+    if cancel_text:
+        cancel.setText(cancel_text)
+    box.setDefaultButton(ok if default_ok else cancel)
     box.exec()
     return box.clickedButton() is ok
 

@@ -135,34 +135,44 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def check_data_file(self) -> None:
-        """The full check of the data file (storage.db.integrity_problem), on a worker thread;
-        the app calls it once its window is up. At start-up only the schema is read: the full
-        check reads the whole file, which grows with every pack installed."""
+        """The full check of the data file (storage.db.integrity_problem) and, when it is sound
+        and the newest backup is a day old, a backup of it: on a worker thread, each on a
+        connection of its own. The app calls it once its window is up. At start-up only the
+        schema is read: the full check reads the whole file, which grows with every pack."""
         path = self.ctx.db.path()
         if not path:  # an in-memory database
             return
-        from mlcert_desktop.storage.db import integrity_problem
+        from mlcert_desktop.storage import db as dbmod
         from mlcert_desktop.ui.background import run_in_background
 
-        def could_not_check(e: Exception) -> None:  # locked, unreadable: nothing to tell yet
-            print(f"mlcert-desktop: the data file could not be checked: {e}", file=sys.stderr)
+        folder = Path(path).parent / "backups"
 
-        run_in_background(
-            lambda _progress: integrity_problem(path), self._data_file_checked, could_not_check
-        )
+        def check(_progress) -> str | None:
+            problem = dbmod.integrity_problem(path)
+            if problem is None and dbmod.daily_backup_due(folder):
+                dbmod.backup_file(path, folder, reason="daily")  # known to be sound
+            return problem
+
+        def failed(e: Exception) -> None:  # locked, disk full: nothing to tell the user yet
+            print(
+                f"mlcert-desktop: the data file was not checked or backed up: {e}", file=sys.stderr
+            )
+
+        run_in_background(check, self._data_file_checked, failed)
 
     def _data_file_checked(self, problem: str | None) -> None:
         if problem is None:
             return
-        found = "\n".join(problem.splitlines()[:3])
+        # SQLite's first findings, without its "*** in database main ***" heading.
+        found = "\n".join([x for x in problem.splitlines() if not x.startswith("***")][:2])
         _dialogs().error(
             self,
             "Your data file is damaged",
             f"A check of your data file found damage:\n{found}\n\n"
             "Some of your history may be unreadable, and new answers may not be saved "
-            "reliably. Quit the app now: when it starts again, the damaged file is moved "
-            "aside (it is kept) and a fresh one is started. Automatic backups are in "
-            f"{self.ctx.data_dir / 'backups'}.",
+            "reliably. Quit the app now: when it starts again, it moves the damaged file "
+            "aside (it is kept) and offers to restore the newest sound automatic backup "
+            f"from {Path(self.ctx.db.path()).parent / 'backups'}.",
         )
 
     # -- screens -------------------------------------------------------------------------------

@@ -13,11 +13,17 @@ import pytest
 from mlcert_desktop.storage import db as dbmod
 from mlcert_desktop.storage.db import (
     BACKUPS_KEPT,
+    DAILY_BACKUP_S,
     DAMAGE_SUFFIX,
     backup,
+    backup_file,
+    backups,
+    daily_backup_due,
     integrity_problem,
     migrate,
+    newest_sound_backup,
     open_database,
+    restore_backup,
 )
 from mlcert_desktop.storage.migrations import MIGRATIONS
 from tests import factory
@@ -187,6 +193,62 @@ def test_the_full_check_of_a_sound_file_in_use_finds_nothing(tmp_path, fresh_db)
     path = Path(fresh_db.path())
     assert integrity_problem(path) is None
     assert not Path(str(path) + DAMAGE_SUFFIX).exists()
+
+
+def test_a_backup_from_the_file_holds_what_is_still_in_the_write_ahead_log(fresh_db, tmp_path):
+    fresh_db.execute("INSERT INTO settings VALUES ('theme', 'dark')")
+    dest = backup_file(fresh_db.path(), tmp_path / "backups", reason="daily")
+    assert dest.name.endswith("-daily.sqlite3") and backups(tmp_path / "backups") == [dest]
+    copy = sqlite3.connect(dest)
+    try:
+        assert copy.execute("SELECT value FROM settings WHERE key = 'theme'").fetchone() == (
+            "dark",
+        )
+    finally:
+        copy.close()
+
+
+def test_a_daily_backup_is_due_when_the_newest_is_a_day_old(fresh_db, tmp_path):
+    folder = tmp_path / "backups"
+    assert daily_backup_due(folder)  # none yet (no folder either)
+    made = backup(fresh_db, folder, reason="before-import").stat().st_mtime
+    assert not daily_backup_due(folder, now=made + DAILY_BACKUP_S - 60)
+    assert daily_backup_due(folder, now=made + DAILY_BACKUP_S)
+
+
+def test_the_newest_sound_backup_passes_over_damaged_ones(tmp_path):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path)
+    folder = tmp_path / "backups"
+    assert newest_sound_backup(folder) is None
+    older = backup_file(path, folder, reason="daily")
+    newer = backup_file(path, folder, reason="daily")
+    factory.damage_page_holding(newer, b"key-0200")
+    (folder / "mlcert-99999999-000000-000000-junk.sqlite3").write_bytes(b"not a database" * 99)
+    assert newest_sound_backup(folder) == older
+    assert not Path(str(newer) + DAMAGE_SUFFIX).exists()  # no note beside a backup
+
+
+def test_a_restored_backup_replaces_the_fresh_database(tmp_path):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path)
+    saved = backup_file(path, tmp_path / "backups", reason="daily")
+    path.unlink()
+    fresh = open_database(path)  # what the app starts after moving a damaged file aside
+    fresh.db.execute("INSERT INTO settings VALUES ('after', 'the backup')")
+    fresh.db.close()
+    restored = restore_backup(saved, path)
+    try:
+        db = restored.db
+        assert restored.moved_aside is None
+        assert db.execute("SELECT count(*) FROM settings WHERE key LIKE 'key-%'").fetchone() == (
+            400,
+        )
+        assert db.execute("SELECT count(*) FROM settings WHERE key = 'after'").fetchone() == (0,)
+        assert integrity_problem(path) is None
+    finally:
+        restored.db.close()
+    assert saved.exists() and not path.with_name(path.name + ".restoring").exists()
 
 
 def test_backup_is_a_readable_copy(fresh_db, tmp_path):

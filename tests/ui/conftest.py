@@ -46,7 +46,7 @@ def confirmations(monkeypatch):
     asked: list[tuple[str, str]] = []
     answers = {"value": True}
 
-    def confirm(parent, title, text, ok_text):
+    def confirm(parent, title, text, ok_text, **options):
         asked.append((title, text))
         return answers["value"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlcert_desktop.storage.db import DAMAGE_SUFFIX
+from mlcert_desktop.storage.db import DAMAGE_SUFFIX, backups
 from tests import factory
 
 
@@ -34,8 +34,9 @@ def test_damage_found_after_the_start_is_shown_and_noted_for_the_next_start(
     ((kind, title, text),) = confirmations.shown
     assert kind == "error" and title == "Your data file is damaged"
     assert results[0].splitlines()[0] in text
-    assert "Quit the app now" in text and str(ctx.data_dir / "backups") in text
+    assert "Quit the app now" in text and str(path.parent / "backups") in text
     assert Path(str(path) + DAMAGE_SUFFIX).exists()
+    assert backups(path.parent / "backups") == []  # no backup of a damaged file
 
 
 def test_a_sound_data_file_is_checked_without_a_word(
@@ -45,3 +46,14 @@ def test_a_sound_data_file_is_checked_without_a_word(
     qtbot.waitUntil(lambda: len(results) == 1)
     assert results == [None] and confirmations.shown == []
     assert not Path(ctx.db.path() + DAMAGE_SUFFIX).exists()
+
+
+def test_a_sound_data_file_is_backed_up_once_a_day(qtbot, window, ctx, monkeypatch):
+    folder = Path(ctx.db.path()).parent / "backups"
+    results = _checked(window, monkeypatch)
+    qtbot.waitUntil(lambda: len(results) == 1)
+    (daily,) = backups(folder)
+    assert daily.name.endswith("-daily.sqlite3")
+    window.check_data_file()  # the same day: checked again, not backed up again
+    qtbot.waitUntil(lambda: len(results) == 2)
+    assert backups(folder) == [daily]
