@@ -100,11 +100,13 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     # without Qt come first, storage's and the UI's. The main window comes next, before
     # anything else imports PySide6: the standard modules it imports at its top (typing,
     # pathlib, random) are then imported before PySide6 is. About 1.5 ms of every start.
+    import sqlite3
+
     from mlcert_desktop.packs import bundled
     from mlcert_desktop.packs.errors import PackError
     from mlcert_desktop.single_instance import InstanceLock
     from mlcert_desktop.storage import attempts_repo, packs_repo, study_repo  # noqa: F401
-    from mlcert_desktop.storage.db import integrity_problem, open_database
+    from mlcert_desktop.storage.db import first_findings, integrity_problem, note_damage
     from mlcert_desktop.ui import formatting  # noqa: F401 - see above
     from mlcert_desktop.ui.context import AppContext
 
@@ -149,18 +151,37 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             "of the app on this folder would not be stopped. Run only one at a time.",
             file=sys.stderr,
         )
-    opened = open_database(paths.db_path(data_dir))
-    restored = False
-    if opened.moved_aside and not (args.smoke_test or args.self_test):
-        opened, restored = offer_restore(opened)
-    db = opened.db
-    problems = []
+    db_file = paths.db_path(data_dir)
+    checking = args.smoke_test or args.self_test  # no dialogs: they report, in their JSON line
+    opened, restored = _open(db_file, checking)
+    problems: list[str] = []
+
+    def build() -> MainWindow:
+        try:
+            bundled.import_bundled(opened.db)  # loads the importer only when a pack needs it
+        except PackError as e:
+            problems.append(f"A pack that came with the app could not be installed: {e}")
+        ctx = AppContext(db=opened.db, data_dir=data_dir)
+        return MainWindow(ctx, fullscreen_exams=not args.windowed)
+
     try:
-        bundled.import_bundled(db)  # loads the importer only when a pack needs installing
-    except PackError as e:
-        problems.append(f"A pack that came with the app could not be installed: {e}")
-    ctx = AppContext(db=db, data_dir=data_dir)
-    window = MainWindow(ctx, fullscreen_exams=not args.windowed)
+        window = build()
+    except sqlite3.DatabaseError as e:
+        if isinstance(e, sqlite3.OperationalError):
+            raise  # locked, disk full...: not damage
+        # Damage on a page the start reads (the full check runs once the window is up): noted,
+        # the file is opened again, which checks it in full and moves it aside.
+        note_damage(db_file, str(e))
+        opened.db.close()
+        opened, restored = _open(db_file, checking)
+        problems.clear()
+        window = build()
+    db = opened.db
+    if checking and opened.moved_aside:
+        problems.append(
+            f"The data file could not be read; it was moved aside to {opened.moved_aside} "
+            "and a fresh one was started."
+        )
     window.show()
     if args.smoke_test or args.self_test:
         app.processEvents()  # the first paint
@@ -171,7 +192,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
         problems += _platform_problems()
         damage = integrity_problem(paths.db_path(data_dir))  # the app does it in the background
         if damage is not None:
-            problems.append(f"The data file is damaged: {damage.splitlines()[0]}")
+            problems.append(f"The data file is damaged: {first_findings(damage)}")
         result = {
             "ok": not problems and bool(packs) and window.isVisible(),
             "version": __version__,
@@ -222,6 +243,17 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     QThreadPool.globalInstance().waitForDone()
     lock.release()
     return code
+
+
+def _open(db_file: Path, checking: bool):
+    """open_database(), and the offer of a backup when the file had to be moved aside (not in
+    the smoke and self tests). (OpenedDatabase, whether a backup was restored.)"""
+    from mlcert_desktop.storage.db import open_database
+
+    opened = open_database(db_file)
+    if opened.moved_aside and not checking:
+        return offer_restore(opened)
+    return opened, False
 
 
 def offer_restore(opened):

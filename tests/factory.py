@@ -112,7 +112,7 @@ def damage_page_holding(db_file: Path, needle: bytes) -> int:
     at = data.index(needle)
     assert at >= page_size, "the needle is on the first page (the schema)"
     start = at - at % page_size
-    data[start + 12 : start + 60] = b"\xff" * 48  # past a leaf page's 8-byte header
+    data[start + 8 : start + 60] = b"\xff" * 52  # past the 8-byte header of a leaf page
     db_file.write_bytes(bytes(data))
     return start // page_size + 1
 

@@ -188,15 +188,18 @@ def connect(path: Path | str) -> Database:
 def open_database(path: Path) -> OpenedDatabase:
     """Open, migrate; if the file is corrupt, move it aside with a timestamp and start fresh.
 
-    The file counts as corrupt when SQLite cannot read it as a database, or when the last full
-    check (integrity_problem(), run by the app once its window is up) found damage and a new
-    check here finds it still: reading the whole file at every start would make starting
-    slower with every pack installed (about 60 ms for 20,000 questions)."""
+    The file counts as corrupt when SQLite cannot read it as a database, or when a full check
+    finds damage. The full check reads the whole file, so it runs here only when the last one
+    (integrity_problem(), which the app runs once its window is up, or note_damage()) found
+    damage, and before migrations, which rewrite the file and back it up first. Reading the
+    whole file at every start would make starting slower with every pack installed (about
+    60 ms for 20,000 questions)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     moved = None
     try:
         db = connect(path)
-        _check(db, path)
+        done = set(applied_migrations(db))  # reads the schema: a file that is not a database fails
+        _check(db, path, full=any(name not in done for name, _ in MIGRATIONS))
     except sqlite3.DatabaseError as e:
         if isinstance(e, sqlite3.OperationalError) and "not a database" not in str(e):
             raise  # locked, read-only, disk full...: not corruption; never move the file
@@ -224,29 +227,42 @@ def set_setting(db: Database, key: str, value: str) -> None:
     )
 
 
-def _check(db: Database, path: Path) -> None:
-    """Read the schema (a file that is not a database fails here); in full when the last full
-    check found damage."""
+def _check(db: Database, path: Path, full: bool) -> None:
+    """SQLite's full check, when asked for or when the last one found damage; a sound file's
+    note of damage is dropped."""
     marker = Path(str(path) + DAMAGE_SUFFIX)
-    if not marker.exists():
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if not (full or marker.exists()):
         return
-    row = db.execute("PRAGMA quick_check").fetchone()
-    if row is None or row[0] != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {row}")
+    problem = _quick_check(path)
+    if problem is not None:
+        raise sqlite3.DatabaseError(f"integrity check failed: {problem}")
     marker.unlink(missing_ok=True)  # sound after all (the damage was elsewhere, or repaired)
 
 
 def integrity_problem(path: str | Path) -> str | None:
     """SQLite's full check of the database at `path` (every page and index; it reads the whole
-    file): None when it is sound, else what SQLite found first. On a connection of its own, so
-    a worker thread can run it while the app uses its connection. When it finds damage, it
-    leaves a note next to the file, and the next open_database() checks again and moves the
-    file aside if the damage is still there."""
+    file): None when it is sound, else what SQLite found. On a connection of its own, so a
+    worker thread can run it while the app uses its connection. Damage is noted beside the file
+    (note_damage)."""
+    if not Path(path).is_file():  # connecting would create an empty database there
+        raise FileNotFoundError(f"no database at {path}")
     problem = _quick_check(path)
     if problem is not None:
-        Path(str(path) + DAMAGE_SUFFIX).write_text(problem + "\n", encoding="utf-8")
+        note_damage(path, problem)
     return problem
+
+
+def note_damage(path: str | Path, problem: str) -> None:
+    """Leave a note beside the database that it is damaged: the next open_database() checks it
+    in full and moves it aside if the damage is still there. (If the note cannot be written,
+    the damage shows again at the next full check.)"""
+    with contextlib.suppress(OSError):
+        Path(str(path) + DAMAGE_SUFFIX).write_text(problem + "\n", encoding="utf-8")
+
+
+def first_findings(problem: str, lines: int = 1) -> str:
+    """The first lines of what SQLite's check found, without its "*** in database main ***"."""
+    return "\n".join([x for x in problem.splitlines() if not x.startswith("***")][:lines])
 
 
 def _quick_check(path: str | Path) -> str | None:

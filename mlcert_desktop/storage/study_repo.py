@@ -277,8 +277,9 @@ def drill_counts(
 
     Each count walks the smaller side (the pack's cards, answers or flags) and looks its
     questions up in the index of active questions (CROSS JOIN keeps SQLite from choosing the
-    other order), so a start does not grow with the questions never answered. `last` holds
-    each question's latest judged answer: SQLite takes a bare column from the row max() picked.
+    other order), so a start does not grow with the questions never answered. `latest` holds
+    the id of each question's latest judged answer, read from the index alone; only those
+    answers' rows are read, for whether they were right.
     """
     active = "questions q ON q.pack_id = :pack AND q.active = 1 AND q.qid"
     row = db.execute(
@@ -286,10 +287,11 @@ def drill_counts(
            FROM (SELECT count(*) AS n FROM questions WHERE pack_id = :pack AND active = 1) total,
                 (SELECT count(*) AS n FROM reviews r CROSS JOIN {active} = r.qid
                  WHERE r.pack_id = :pack AND {_DUE_TODAY}) due,
-                (SELECT coalesce(sum(last.correct = 0), 0) AS missed, count(*) AS seen
-                 FROM (SELECT qid, correct, max(id) FROM review_log WHERE pack_id = :pack
-                       GROUP BY qid) last
-                 CROSS JOIN {active} = last.qid) answered,
+                (SELECT coalesce(sum(x.correct = 0), 0) AS missed, count(*) AS seen
+                 FROM (SELECT qid, max(id) AS id FROM review_log WHERE pack_id = :pack
+                       GROUP BY qid) latest
+                 CROSS JOIN {active} = latest.qid
+                 JOIN review_log x ON x.id = latest.id) answered,
                 (SELECT count(*) AS n FROM question_flags f CROSS JOIN {active} = f.qid
                  WHERE f.pack_id = :pack) flagged""",
         _due_params(now) | {"pack": pack_id},

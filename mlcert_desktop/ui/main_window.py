@@ -163,8 +163,9 @@ class MainWindow(QMainWindow):
     def _data_file_checked(self, problem: str | None) -> None:
         if problem is None:
             return
-        # SQLite's first findings, without its "*** in database main ***" heading.
-        found = "\n".join([x for x in problem.splitlines() if not x.startswith("***")][:2])
+        from mlcert_desktop.storage.db import first_findings
+
+        found = first_findings(problem, 2)
         _dialogs().error(
             self,
             "Your data file is damaged",

@@ -60,10 +60,33 @@ def test_smoke_test_reports_a_damaged_data_file_and_the_next_start_sets_it_aside
     assert proc.returncode == 1
     (problem,) = json.loads(proc.stdout.splitlines()[-1])["problems"]
     assert problem.startswith("The data file is damaged: ")
-    # The next start finds the note, checks again, and starts afresh beside the damaged file.
+    # The next start finds the note, checks again, and starts afresh beside the damaged file
+    # (and says so); the one after that finds nothing to report.
     again = run_app("--smoke-test", "--data-dir", str(data))
-    assert again.returncode == 0, again.stdout
-    assert len(list(data.glob("mlcert.corrupt-*.sqlite3"))) == 1
+    (moved,) = data.glob("mlcert.corrupt-*.sqlite3")
+    assert again.returncode == 1
+    assert json.loads(again.stdout.splitlines()[-1])["problems"] == [
+        f"The data file could not be read; it was moved aside to {moved} and a fresh one was "
+        "started."
+    ]
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+
+
+def test_damage_on_a_page_the_start_reads_sets_the_file_aside_at_once(tmp_path):
+    """The full check runs once the window is up; damage that the start itself trips on (here
+    the installed packs' row) is noted and the file set aside in the same start."""
+    data = tmp_path / "data"
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+    factory.damage_page_holding(paths.db_path(data), b"dev.mlcert.aws.mls-c01")
+    proc = run_app("--smoke-test", "--data-dir", str(data))
+    result = json.loads(proc.stdout.splitlines()[-1])
+    (moved,) = data.glob("mlcert.corrupt-*.sqlite3")
+    assert result["problems"] == [
+        f"The data file could not be read; it was moved aside to {moved} and a fresh one was "
+        "started."
+    ]
+    assert result["packs"] == 1  # the bundled pack, installed afresh
+    assert (data / (moved.name + ".damaged")).read_text(encoding="utf-8").strip()
 
 
 def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):

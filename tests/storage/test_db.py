@@ -174,6 +174,25 @@ def test_damage_is_found_by_the_full_check_and_the_file_moved_aside_at_the_next_
         again.db.close()
 
 
+def test_a_file_to_migrate_is_checked_in_full_first_and_a_damaged_one_is_not_backed_up(
+    tmp_path,
+):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path)
+    (last, _step) = MIGRATIONS[-1]
+    with sqlite3.connect(path) as conn:  # as the previous version of the app left it
+        conn.execute("DELETE FROM _migrations WHERE name = ?", [last])
+    conn.close()
+    factory.damage_page_holding(path, b"key-0200")
+    opened = open_database(path)
+    try:
+        assert opened.moved_aside is not None  # before the migration, not halfway through it
+        assert not (tmp_path / "backups").exists()
+        assert dbmod.applied_migrations(opened.db)[-1] == last
+    finally:
+        opened.db.close()
+
+
 def test_a_note_of_damage_on_a_sound_file_is_dropped_at_the_next_start(tmp_path):
     path = tmp_path / "mlcert.sqlite3"
     _file_with_settings(path)
