@@ -121,10 +121,11 @@ def copy_in_old_layout(new_db, old_db) -> None:
     """Copy the packs, domains and questions of a current database into one made by the
     migrations before 0004, where every choice was a row of the `choices` table (for the tests
     of upgrades)."""
-    for table in ("packs", "domains"):
-        rows = new_db.execute(f"SELECT * FROM {table}").fetchall()
+    for table in ("packs", "domains"):  # the columns the old layout has
+        names = ", ".join(r[1] for r in old_db.execute(f"PRAGMA table_info({table})"))
+        rows = new_db.execute(f"SELECT {names} FROM {table}").fetchall()
         marks = ",".join("?" * len(rows[0]))
-        old_db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        old_db.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     columns = [r[1] for r in new_db.execute("PRAGMA table_info(questions)") if r[1] != "choices"]
     rows = new_db.execute(f"SELECT {', '.join(columns)} FROM questions").fetchall()
     old_db.conn.executemany(

@@ -71,12 +71,13 @@ def write_pack(
     with db.checkpoint_deferred(), db.atomic():
         db.execute(
             """INSERT INTO packs (pack_id, version, title, exam_code, exam_name, status, key_id,
-                                  imported_at, manifest)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  imported_at, manifest, question_count)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(pack_id) DO UPDATE SET version=excluded.version,
                  title=excluded.title, exam_code=excluded.exam_code,
                  exam_name=excluded.exam_name, status=excluded.status, key_id=excluded.key_id,
-                 imported_at=excluded.imported_at, manifest=excluded.manifest""",
+                 imported_at=excluded.imported_at, manifest=excluded.manifest,
+                 question_count=excluded.question_count""",
             [
                 pack_id,
                 manifest["pack_version"],
@@ -87,6 +88,7 @@ def write_pack(
                 key_id,
                 utcnow(),
                 json.dumps(manifest, sort_keys=True),
+                len(questions),  # all of them active, the rest not (their ids are unique)
             ],
         )
         db.execute("DELETE FROM domains WHERE pack_id = ?", [pack_id])
@@ -167,9 +169,8 @@ def blueprint_from_manifest(manifest: Mapping) -> ExamBlueprint:
 
 def list_packs(db: Database) -> list[PackInfo]:
     rows = db.execute(
-        """SELECT p.pack_id, p.version, p.key_id, p.imported_at, p.manifest,
-                  (SELECT count(*) FROM questions q WHERE q.pack_id = p.pack_id AND q.active)
-           FROM packs p ORDER BY p.title"""
+        """SELECT pack_id, version, key_id, imported_at, manifest, question_count
+           FROM packs ORDER BY title"""
     ).fetchall()
     return [_pack_info(*r) for r in rows]
 
@@ -246,4 +247,4 @@ def load_questions(
 
 
 def question_count(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM questions WHERE active").fetchone()[0]
+    return db.execute("SELECT coalesce(sum(question_count), 0) FROM packs").fetchone()[0]

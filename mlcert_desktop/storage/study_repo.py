@@ -275,7 +275,8 @@ def drill_counts(
     by SQLite: the home screen shows them on every start, and building a status for every
     question of a large pack to count them took a noticeable part of the start-up.
 
-    Each count walks the smaller side (the pack's cards, answers or flags) and looks its
+    The pack's questions are counted when it is installed (packs.question_count). Each other
+    count walks the smaller side (the pack's cards, answers or flags) and looks its
     questions up in the index of active questions (CROSS JOIN keeps SQLite from choosing the
     other order), so a start does not grow with the questions never answered. `latest` holds
     the id of each question's latest judged answer, read from the index alone; only those
@@ -284,7 +285,8 @@ def drill_counts(
     active = "questions q ON q.pack_id = :pack AND q.active = 1 AND q.qid"
     row = db.execute(
         f"""SELECT total.n, due.n, answered.missed, flagged.n, total.n - answered.seen
-           FROM (SELECT count(*) AS n FROM questions WHERE pack_id = :pack AND active = 1) total,
+           FROM (SELECT coalesce((SELECT question_count FROM packs WHERE pack_id = :pack), 0)
+                   AS n) total,
                 (SELECT count(*) AS n FROM reviews r CROSS JOIN {active} = r.qid
                  WHERE r.pack_id = :pack AND {_DUE_TODAY}) due,
                 (SELECT coalesce(sum(x.correct = 0), 0) AS missed, count(*) AS seen

@@ -423,5 +423,12 @@ def test_choices_move_into_their_questions_rows(tmp_path, steps):
     assert by_id["q005"].choices == ()
     assert old.execute("PRAGMA foreign_key_check").fetchall() == []
     assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # 0006 counted each pack's active questions as an import now stores them.
+    counts = "SELECT pack_id, question_count FROM packs ORDER BY pack_id"
+    assert old.execute(counts).fetchall() == current.execute(counts).fetchall()
+    assert dict(current.execute(counts).fetchall()) == {
+        factory.PACK_ID: 9,
+        "org.example.other-pack": 12,
+    }
     old.close()
     current.close()
