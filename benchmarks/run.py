@@ -335,8 +335,8 @@ def _import_times(src, reps: int) -> tuple[float, float, float, float]:
         t0 = time.perf_counter()
         with db.checkpoint_deferred(), db.atomic():  # as write_pack writes
             db.execute(
-                "INSERT INTO packs VALUES (?, 1, 't', 'T', 'T', 'current', 'k', 'now', '{}')",
-                [factory.PACK_ID],
+                "INSERT INTO packs VALUES (?, 1, 't', 'T', 'T', 'current', 'k', 'now', '{}', ?)",
+                [factory.PACK_ID, len(q_rows)],
             )
             db.conn.executemany(_INSERT_QUESTION, q_rows)
         took = time.perf_counter() - t0
