@@ -167,15 +167,23 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
     try:
         window = build()
     except sqlite3.DatabaseError as e:
-        if isinstance(e, sqlite3.OperationalError):
-            raise  # locked, disk full...: not damage
+        if type(e) is not sqlite3.DatabaseError:
+            raise  # locked, disk full, a constraint...: not damage ("disk image is malformed")
         # Damage on a page the start reads (the full check runs once the window is up): noted,
-        # the file is opened again, which checks it in full and moves it aside.
+        # the file is opened again, which checks it thoroughly and moves it aside.
         note_damage(db_file, str(e))
         opened.db.close()
         opened, restored = _open(db_file, checking)
         problems.clear()
-        window = build()
+        try:
+            window = build()
+        except sqlite3.DatabaseError as again:
+            return _fail(
+                args,
+                f"The data file {db_file} cannot be read ({again}), though SQLite's checks "
+                "find nothing wrong with it. Move it out of the folder to start afresh, or put "
+                f"a backup from {db_file.parent / 'backups'} in its place.",
+            )
     db = opened.db
     if checking and opened.moved_aside:
         problems.append(
@@ -283,7 +291,16 @@ def offer_restore(opened):
     ):
         return opened, False
     opened.db.close()
-    restored = dbmod.restore_backup(newest, opened.path)
+    try:
+        restored = dbmod.restore_backup(newest, opened.path)
+    except OSError as e:
+        dialogs.error(
+            None,
+            "The backup could not be restored",
+            f"Copying {newest} failed: {e.strerror or e}. A fresh database is used instead; "
+            "the backup is still there, and the damaged file is kept.",
+        )
+        return dbmod.open_database(opened.path)._replace(moved_aside=opened.moved_aside), False
     return restored._replace(moved_aside=opened.moved_aside), True
 
 

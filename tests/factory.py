@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -115,6 +116,31 @@ def damage_page_holding(db_file: Path, needle: bytes) -> int:
     data[start + 8 : start + 60] = b"\xff" * 52  # past the 8-byte header of a leaf page
     db_file.write_bytes(bytes(data))
     return start // page_size + 1
+
+
+def misnumber_first_row(db_file: Path, table: str) -> None:
+    """Change the rowid of `table`'s first row in the file (a one-page table), keeping the table
+    in order: its key index still names the old rowid. PRAGMA quick_check passes; a read
+    through the index fails ("database disk image is malformed"), and integrity_check finds
+    "row 1 missing from index"."""
+    conn = sqlite3.connect(db_file)
+    try:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", [table]
+        ).fetchone()
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    data = bytearray(db_file.read_bytes())
+    page = (root - 1) * page_size
+    assert data[page] == 0x0D, "the table is one leaf page"
+    at = page + int.from_bytes(data[page + 8 : page + 10], "big")  # the first cell
+    while data[at] & 0x80:  # past the payload size (a varint)
+        at += 1
+    at += 1
+    assert data[at] == 1, "the first row's rowid is 1"
+    data[at] = 7
+    db_file.write_bytes(bytes(data))
 
 
 def copy_in_old_layout(new_db, old_db) -> None:

@@ -67,3 +67,24 @@ def test_without_a_sound_backup_nothing_is_offered(damaged, monkeypatch):
         assert result is opened and not restored
     finally:
         result.db.close()
+
+
+def test_a_restore_that_fails_is_told_and_the_fresh_database_used(damaged, monkeypatch):
+    from mlcert_desktop.storage import db as dbmod
+
+    errors = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(title))
+
+    def full_disk(backup_path, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dbmod, "restore_backup", full_disk)
+    opened = open_database(damaged)
+    result, restored = app.offer_restore(opened)
+    try:
+        assert not restored and errors == ["The backup could not be restored"]
+        assert result.moved_aside == opened.moved_aside
+        assert _settings(result.db) == 0  # the fresh database, open and usable
+    finally:
+        result.db.close()

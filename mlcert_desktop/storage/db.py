@@ -231,9 +231,12 @@ def _check(db: Database, path: Path, full: bool) -> None:
     """SQLite's full check, when asked for or when the last one found damage; a sound file's
     note of damage is dropped."""
     marker = Path(str(path) + DAMAGE_SUFFIX)
-    if not (full or marker.exists()):
+    noted = marker.exists()
+    if not (full or noted):
         return
-    problem = _quick_check(path)
+    # After a note, the thorough check: it also finds what only reading the file through an
+    # index shows (an entry without its row), which the quick one does not look for.
+    problem = _quick_check(path, "integrity_check" if noted else "quick_check")
     if problem is not None:
         raise sqlite3.DatabaseError(f"integrity check failed: {problem}")
     marker.unlink(missing_ok=True)  # sound after all (the damage was elsewhere, or repaired)
@@ -265,10 +268,10 @@ def first_findings(problem: str, lines: int = 1) -> str:
     return "\n".join([x for x in problem.splitlines() if not x.startswith("***")][:lines])
 
 
-def _quick_check(path: str | Path) -> str | None:
+def _quick_check(path: str | Path, pragma: str = "quick_check") -> str | None:
     conn = sqlite3.connect(str(path), timeout=5.0)
     try:
-        row = conn.execute("PRAGMA quick_check").fetchone()
+        row = conn.execute(f"PRAGMA {pragma}").fetchone()
         return None if row and row[0] == "ok" else (row[0] if row else "no answer")
     except sqlite3.OperationalError as e:
         if "not a database" in str(e):
@@ -345,15 +348,31 @@ def _backup(conn: sqlite3.Connection, folder: Path, reason: str) -> Path:
     while dest.exists():
         n += 1
         dest = folder / f"mlcert-{stamp}-{n:03d}-{reason}.sqlite3"
-    target = sqlite3.connect(str(dest))
+    # Copied under another name and renamed once whole: a copy cut short (disk full) is never
+    # taken for a backup.
+    partial = dest.with_name(dest.name + ".partial")
     try:
-        conn.backup(target)
+        target = sqlite3.connect(str(partial))
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        os.replace(partial, dest)
     finally:
-        target.close()
-    others = [p for p in backups(folder) if p != dest]
-    for old in others[: max(0, len(others) - (BACKUPS_KEPT - 1))]:
-        old.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+    _rotate(folder, keep=dest)
     return dest
+
+
+def _rotate(folder: Path, keep: Path) -> None:
+    """Keep the newest BACKUPS_KEPT backups, and always the newest daily one: the backups made
+    before imports and migrations are not checked, and must not push out the last copy that
+    was (a failing import of a damaged file is retried, each time after a backup)."""
+    newest_daily = _dailies(folder)[-1:]
+    others = [p for p in backups(folder) if p != keep]
+    for old in others[: max(0, len(others) - (BACKUPS_KEPT - 1))]:
+        if old not in newest_daily:
+            old.unlink(missing_ok=True)
 
 
 def backups(folder: Path) -> list[Path]:
@@ -361,9 +380,13 @@ def backups(folder: Path) -> list[Path]:
     return sorted(folder.glob("mlcert-*.sqlite3"))
 
 
+def _dailies(folder: Path) -> list[Path]:
+    return [p for p in backups(folder) if p.name.endswith("-daily.sqlite3")]
+
+
 def daily_backup_due(folder: Path, now: float | None = None) -> bool:
-    """Whether the newest backup in `folder` is a day old or more (or there is none)."""
-    newest = backups(folder)[-1:]
+    """Whether the newest daily backup in `folder` is a day old or more (or there is none)."""
+    newest = _dailies(folder)[-1:]
     try:
         made = newest[0].stat().st_mtime
     except (IndexError, OSError):
@@ -372,22 +395,35 @@ def daily_backup_due(folder: Path, now: float | None = None) -> bool:
 
 
 def newest_sound_backup(folder: Path) -> Path | None:
-    """The newest backup in `folder` that passes SQLite's full check."""
+    """The newest backup in `folder` that passes SQLite's full check and holds the app's data
+    (an empty file passes the check too)."""
     for candidate in reversed(backups(folder)):
         try:
-            if _quick_check(candidate) is None:
+            if _quick_check(candidate) is None and _has_schema(candidate):
                 return candidate
         except sqlite3.Error:
             continue  # unreadable: try an older one
     return None
 
 
+def _has_schema(path: Path) -> bool:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] > 0
+    finally:
+        conn.close()
+
+
 def restore_backup(backup_path: Path, path: Path) -> OpenedDatabase:
     """Put a copy of the backup in place of the database at `path`, which must be closed, and
-    open it (migrating a backup that an older version of the app made)."""
+    open it (migrating a backup that an older version of the app made). An OSError (disk
+    full) leaves the database at `path` as it was."""
     partial = path.with_name(path.name + ".restoring")
-    shutil.copyfile(backup_path, partial)
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(partial, path)
+    try:
+        shutil.copyfile(backup_path, partial)
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return open_database(path)

@@ -89,6 +89,18 @@ def test_damage_on_a_page_the_start_reads_sets_the_file_aside_at_once(tmp_path):
     assert (data / (moved.name + ".damaged")).read_text(encoding="utf-8").strip()
 
 
+def test_damage_only_the_thorough_check_sees_is_set_aside_too(tmp_path):
+    """An index entry whose row is gone: PRAGMA quick_check passes, but the start trips on it.
+    The file is noted, opened again with the thorough check, and set aside."""
+    data = tmp_path / "data"
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+    factory.misnumber_first_row(paths.db_path(data), "packs")
+    proc = run_app("--smoke-test", "--data-dir", str(data))
+    (moved,) = data.glob("mlcert.corrupt-*.sqlite3")
+    assert "moved aside" in json.loads(proc.stdout.splitlines()[-1])["problems"][0]
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+
+
 def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

@@ -227,12 +227,61 @@ def test_a_backup_from_the_file_holds_what_is_still_in_the_write_ahead_log(fresh
         copy.close()
 
 
-def test_a_daily_backup_is_due_when_the_newest_is_a_day_old(fresh_db, tmp_path):
+def test_a_daily_backup_is_due_when_the_newest_daily_one_is_a_day_old(fresh_db, tmp_path):
     folder = tmp_path / "backups"
     assert daily_backup_due(folder)  # none yet (no folder either)
-    made = backup(fresh_db, folder, reason="before-import").stat().st_mtime
+    backup(fresh_db, folder, reason="before-import")
+    assert daily_backup_due(folder)  # a backup of another kind is not checked: still due
+    made = backup(fresh_db, folder, reason="daily").stat().st_mtime
     assert not daily_backup_due(folder, now=made + DAILY_BACKUP_S - 60)
     assert daily_backup_due(folder, now=made + DAILY_BACKUP_S)
+
+
+def test_backups_before_imports_never_push_out_the_newest_daily_one(fresh_db, tmp_path):
+    folder = tmp_path / "backups"
+    daily = backup(fresh_db, folder, reason="daily")
+    for _ in range(BACKUPS_KEPT + 2):  # a failing import of a damaged file, retried
+        backup(fresh_db, folder, reason="before-import")
+    kept = backups(folder)
+    assert daily in kept and len(kept) == BACKUPS_KEPT + 1
+    assert newest_sound_backup(folder) == kept[-1]
+
+
+def test_a_backup_cut_short_leaves_nothing_that_could_be_restored(fresh_db, tmp_path):
+    class FullDisk:
+        def backup(self, target):
+            target.execute("CREATE TABLE half (x)")  # something was written already
+            raise sqlite3.OperationalError("database or disk is full")
+
+    folder = tmp_path / "backups"
+    sound = backup(fresh_db, folder, reason="daily")
+    with pytest.raises(sqlite3.OperationalError):
+        dbmod._backup(FullDisk(), folder, "daily")
+    assert list(folder.iterdir()) == [sound]
+
+
+def test_an_empty_database_is_not_a_sound_backup(fresh_db, tmp_path):
+    folder = tmp_path / "backups"
+    sound = backup(fresh_db, folder, reason="daily")
+    sqlite3.connect(folder / "mlcert-99999999-000000-000000-daily.sqlite3").close()  # 0 bytes
+    assert newest_sound_backup(folder) == sound
+
+
+def test_a_restore_that_cannot_copy_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "mlcert.sqlite3"
+    _file_with_settings(path, n=3)
+    saved = backup_file(path, tmp_path / "backups", reason="daily")
+    before = path.read_bytes()
+
+    def full_disk(src, dst):
+        Path(dst).write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dbmod.shutil, "copyfile", full_disk)
+    with pytest.raises(OSError):
+        restore_backup(saved, path)
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + ".restoring").exists()
 
 
 def test_the_newest_sound_backup_passes_over_damaged_ones(tmp_path):

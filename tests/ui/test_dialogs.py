@@ -16,10 +16,13 @@ def confirmations():
 
 
 def _press_when_shown(key, seen: list) -> None:
+    tries = iter(range(500))  # looks for the box for five seconds at most
+
     def press():
         box = QApplication.activeModalWidget()
         if box is None:  # not shown yet
-            QTimer.singleShot(10, press)
+            if next(tries, None) is not None:
+                QTimer.singleShot(10, press)
             return
         seen.append([b.text() for b in box.findChildren(type(box.defaultButton()))])
         seen.append(box.defaultButton().text())
