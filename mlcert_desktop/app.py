@@ -198,7 +198,7 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
             gc.enable()
         packs = packs_repo.list_packs(db)
         problems += _platform_problems()
-        damage = integrity_problem(paths.db_path(data_dir))  # the app does it in the background
+        damage = integrity_problem(db_file)  # the app runs it in the background
         if damage is not None:
             problems.append(f"The data file is damaged: {first_findings(damage)}")
         result = {

@@ -103,6 +103,20 @@ def rezip(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
+def file_with_settings(path: Path, n: int = 400) -> Path:
+    """A closed database at `path` (created, or added to) whose settings table spans several
+    pages: keys "key-0000", "key-0001", ... Its write-ahead log is in the file."""
+    from mlcert_desktop.storage.db import open_database
+
+    opened = open_database(path)
+    with opened.db.atomic():
+        opened.db.conn.executemany(
+            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(n)]
+        )
+    opened.db.close()  # the last connection: the write-ahead log goes into the file
+    return path
+
+
 def damage_page_holding(db_file: Path, needle: bytes) -> int:
     """Overwrite the cell pointers of the database page that holds `needle`, as a bad disk
     sector would: the file still opens and its schema reads, but SQLite's full check (and any

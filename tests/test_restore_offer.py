@@ -13,13 +13,7 @@ from tests import factory
 @pytest.fixture
 def damaged(tmp_path):
     """A data file with an answer-like setting, backed up, then damaged and found so."""
-    path = tmp_path / "mlcert.sqlite3"
-    opened = open_database(path)
-    with opened.db.atomic():
-        opened.db.conn.executemany(
-            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(400)]
-        )
-    opened.db.close()
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3")
     backup_file(path, tmp_path / "backups", reason="daily")
     factory.damage_page_holding(path, b"key-0200")
     assert integrity_problem(path) is not None

@@ -48,13 +48,7 @@ def test_smoke_test_imports_bundled_pack_into_a_fresh_data_dir(tmp_path):
 def test_smoke_test_reports_a_damaged_data_file_and_the_next_start_sets_it_aside(tmp_path):
     data = tmp_path / "data"
     assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
-    db_file = paths.db_path(data)
-    opened = open_database(db_file)
-    with opened.db.atomic():
-        opened.db.conn.executemany(
-            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(400)]
-        )
-    opened.db.close()
+    db_file = factory.file_with_settings(paths.db_path(data))
     factory.damage_page_holding(db_file, b"key-0200")
     proc = run_app("--smoke-test", "--data-dir", str(data))
     assert proc.returncode == 1

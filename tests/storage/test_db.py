@@ -137,21 +137,11 @@ def test_a_garbage_file_is_moved_aside_and_a_fresh_db_created(tmp_path):
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
-def _file_with_settings(path: Path, n: int = 400) -> None:
-    """A database whose settings table spans several pages (keys "key-0000", ...)."""
-    opened = open_database(path)
-    with opened.db.atomic():
-        opened.db.conn.executemany(
-            "INSERT INTO settings VALUES (?, ?)", [(f"key-{i:04d}", "v" * 40) for i in range(n)]
-        )
-    opened.db.close()  # the last connection: the write-ahead log goes into the file
-
-
 def test_damage_is_found_by_the_full_check_and_the_file_moved_aside_at_the_next_start(
     tmp_path,
 ):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path)
+    factory.file_with_settings(path)
     page = factory.damage_page_holding(path, b"key-0200")
     # A start reads the schema, not every page: the damaged file opens.
     opened = open_database(path)
@@ -178,7 +168,7 @@ def test_a_file_to_migrate_is_checked_in_full_first_and_a_damaged_one_is_not_bac
     tmp_path,
 ):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path)
+    factory.file_with_settings(path)
     (last, _step) = MIGRATIONS[-1]
     with sqlite3.connect(path) as conn:  # as the previous version of the app left it
         conn.execute("DELETE FROM _migrations WHERE name = ?", [last])
@@ -195,7 +185,7 @@ def test_a_file_to_migrate_is_checked_in_full_first_and_a_damaged_one_is_not_bac
 
 def test_a_note_of_damage_on_a_sound_file_is_dropped_at_the_next_start(tmp_path):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path)
+    factory.file_with_settings(path)
     marker = Path(str(path) + DAMAGE_SUFFIX)
     marker.write_text("On tree page 3 cell 0: ...\n", encoding="utf-8")
     opened = open_database(path)
@@ -269,7 +259,7 @@ def test_an_empty_database_is_not_a_sound_backup(fresh_db, tmp_path):
 
 def test_a_restore_that_cannot_copy_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path, n=3)
+    factory.file_with_settings(path, n=3)
     saved = backup_file(path, tmp_path / "backups", reason="daily")
     before = path.read_bytes()
 
@@ -286,7 +276,7 @@ def test_a_restore_that_cannot_copy_leaves_the_database_as_it_was(tmp_path, monk
 
 def test_the_newest_sound_backup_passes_over_damaged_ones(tmp_path):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path)
+    factory.file_with_settings(path)
     folder = tmp_path / "backups"
     assert newest_sound_backup(folder) is None
     older = backup_file(path, folder, reason="daily")
@@ -299,7 +289,7 @@ def test_the_newest_sound_backup_passes_over_damaged_ones(tmp_path):
 
 def test_a_restored_backup_replaces_the_fresh_database(tmp_path):
     path = tmp_path / "mlcert.sqlite3"
-    _file_with_settings(path)
+    factory.file_with_settings(path)
     saved = backup_file(path, tmp_path / "backups", reason="daily")
     path.unlink()
     fresh = open_database(path)  # what the app starts after moving a damaged file aside
