@@ -185,6 +185,8 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
                 f"a backup from {db_file.parent / 'backups'} in its place.",
             )
     db = opened.db
+    if checking and opened.restore_failed:
+        problems.append(f"The backup was not restored: {opened.restore_failed}.")
     if checking and opened.moved_aside:
         problems.append(
             f"The data file could not be read; it was moved aside to {opened.moved_aside} "
@@ -224,7 +226,8 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
 
     # Not in the smoke and self tests: they must fail with an exit code, not wait on a dialog.
     error_log.install(window, data_dir / "errors.log")
-    if (opened.moved_aside and not restored) or problems:
+    news = (opened.moved_aside and not restored) or opened.restored or opened.restore_failed
+    if news or problems:
         from mlcert_desktop.ui import dialogs  # QMessageBox: only when there is news to tell
 
         if opened.moved_aside and not restored:
@@ -232,8 +235,22 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
                 window,
                 "Your data file was damaged",
                 "The database could not be read, so it was moved aside to\n"
-                f"{opened.moved_aside}\nand a fresh one was started. Automatic backups are in "
-                f"{data_dir / 'backups'}.",
+                f"{opened.moved_aside}\nand a fresh one was started. To go back to one of the "
+                "automatic backups, use File > Restore a backup…",
+            )
+        if opened.restored:
+            backup_used, kept = opened.restored
+            dialogs.info(
+                window,
+                "Backup restored",
+                f"mlcert-desktop opened the backup {backup_used.name}. The data it replaced is "
+                f"kept as\n{kept}",
+            )
+        if opened.restore_failed:
+            dialogs.error(
+                window,
+                "The backup was not restored",
+                f"The backup was not restored: {opened.restore_failed}. Your data is as it was.",
             )
         for p in problems:
             dialogs.error(window, "Bundled pack", p)

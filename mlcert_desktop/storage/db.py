@@ -23,6 +23,7 @@ DAILY_BACKUP_S = 24 * 3600  # the app backs up a sound data file once a day (che
 # Next to the database file, written when a full check found damage: the next start checks
 # the whole file again before using it (and moves it aside if the damage is still there).
 DAMAGE_SUFFIX = ".damaged"
+RESTORE_SUFFIX = ".restore"  # beside the database: request_restore()
 _SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
 
 
@@ -145,6 +146,11 @@ class OpenedDatabase(NamedTuple):
     path: Path
     # Set when the file was unreadable and was moved aside; the UI tells the user.
     moved_aside: Path | None = None
+    # Set when a restore asked for by request_restore() was done: (the backup, where the data
+    # that was replaced is kept).
+    restored: tuple[Path, Path] | None = None
+    # Set when a requested restore could not be done: why (the data is as it was).
+    restore_failed: str | None = None
 
 
 def checkpoint(path: str | Path) -> None:
@@ -195,6 +201,7 @@ def open_database(path: Path) -> OpenedDatabase:
     whole file at every start would make starting slower with every pack installed (about
     60 ms for 20,000 questions)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    restored, restore_failed = _requested_restore(path)
     moved = None
     try:
         db = connect(path)
@@ -212,7 +219,53 @@ def open_database(path: Path) -> OpenedDatabase:
                 shutil.move(src, Path(str(moved) + suffix))
         db = connect(path)
     migrate(db, path)
-    return OpenedDatabase(db, path, moved)
+    return OpenedDatabase(db, path, moved, restored, restore_failed)
+
+
+def request_restore(path: Path, backup_path: Path) -> None:
+    """Ask the next open_database() of `path` to put a copy of this backup in its place (the
+    app cannot swap the file under its own open connection, so it closes and this is done at
+    its next start). The data replaced is kept beside it, not deleted."""
+    Path(str(path) + RESTORE_SUFFIX).write_text(str(backup_path), encoding="utf-8")
+
+
+def _requested_restore(path: Path) -> tuple[tuple[Path, Path] | None, str | None]:
+    """Carry out a request_restore(): ((backup, where the old data went), None), or (None, why
+    it was not done), or (None, None) when nothing was asked."""
+    request = Path(str(path) + RESTORE_SUFFIX)
+    try:
+        backup_path = Path(request.read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        return None, f"the request to restore could not be read ({e.strerror or e})"
+    try:
+        try:
+            sound = _quick_check(backup_path) is None and _has_schema(backup_path)
+        except (sqlite3.Error, OSError):
+            sound = False
+        if not backup_path.is_file() or not sound:
+            return None, f"the backup {backup_path} is missing or fails SQLite's check"
+        kept = path.with_name(f"{path.stem}.before-restore-{_stamp()}{path.suffix}")
+        partial = path.with_name(path.name + ".restoring")
+        try:
+            shutil.copyfile(backup_path, partial)
+            for suffix in ("", "-wal", "-shm", DAMAGE_SUFFIX):
+                src = Path(str(path) + suffix)
+                if src.exists():
+                    shutil.move(src, Path(str(kept) + suffix))
+            os.replace(partial, path)
+        except OSError as e:
+            if kept.exists() and not path.exists():  # put the data back where it was
+                for suffix in ("", "-wal", "-shm", DAMAGE_SUFFIX):
+                    if Path(str(kept) + suffix).exists():
+                        shutil.move(Path(str(kept) + suffix), Path(str(path) + suffix))
+            return None, f"copying {backup_path} failed ({e.strerror or e})"
+        finally:
+            partial.unlink(missing_ok=True)
+        return (backup_path, kept), None
+    finally:
+        request.unlink(missing_ok=True)
 
 
 def get_setting(db: Database, key: str) -> str | None:

@@ -28,6 +28,14 @@ def confirm(
     return box.clickedButton() is ok
 
 
+def choose(parent: QWidget | None, title: str, text: str, items: list[str]) -> int | None:
+    """The index of the item the user picked from a list, or None when they cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    item, ok = QInputDialog.getItem(parent, title, text, items, 0, False)
+    return items.index(item) if ok and item in items else None
+
+
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
 

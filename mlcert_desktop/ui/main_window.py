@@ -58,6 +58,18 @@ def _separator(menu: QMenu) -> None:
     menu.addAction(separator)
 
 
+def _backup_label(backup: Path) -> str:
+    """ "2026-12-02 10:15 · daily · 1.2 MB" for a backup file (storage.db names them
+    mlcert-<time>[-n]-<reason>.sqlite3)."""
+    import datetime as dt
+
+    info = backup.stat()
+    made = dt.datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M")
+    words = backup.stem.split("-")[4:]  # past "mlcert", the date, the time, the microseconds
+    reason = "-".join(words[1:] if words and words[0].isdigit() else words)  # and a counter
+    return f"{made} · {reason} · {info.st_size / 1e6:.1f} MB"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, *, fullscreen_exams: bool = True) -> None:
         super().__init__()
@@ -91,6 +103,9 @@ class MainWindow(QMainWindow):
         imp = _action("&Import pack…", self, "Ctrl+I")
         imp.triggered.connect(self.import_pack)
         file_menu.addAction(imp)
+        restore = _action("&Restore a backup…", self)
+        restore.triggered.connect(self.restore_backup)
+        file_menu.addAction(restore)
         _separator(file_menu)
         quit_action = _action("&Quit", self, "Ctrl+Q")  # ⌘Q on macOS
         quit_action.triggered.connect(self.close)
@@ -161,6 +176,42 @@ class MainWindow(QMainWindow):
             )
 
         run_in_background(check, self._data_file_checked, failed)
+
+    def restore_backup(self) -> None:
+        """File > Restore a backup…: pick one of the automatic backups. The app closes, and its
+        next start puts the backup in place, keeping the data it replaces beside it
+        (storage.db.request_restore): the open database cannot be swapped under the app."""
+        from mlcert_desktop.storage import db as dbmod
+
+        path = self.ctx.db.path()
+        folder = Path(path).parent / "backups"
+        found = list(reversed(dbmod.backups(folder))) if path else []
+        if not found:
+            _dialogs().info(
+                self,
+                "Restore a backup",
+                f"There are no automatic backups in {folder} yet. One is made each day, after "
+                "the data file passes its check, and before each migration and pack update.",
+            )
+            return
+        labels = [_backup_label(b) for b in found]
+        picked = _dialogs().choose(
+            self, "Restore a backup", "Automatic backups, newest first:", labels
+        )
+        if picked is None:
+            return
+        if not _dialogs().confirm(
+            self,
+            "Restore a backup",
+            f"Go back to the backup of {labels[picked]}? Your answers, history and packs will "
+            "be as they were then.\n\nmlcert-desktop closes now; start it again and it opens "
+            "the backup. What you have now is kept beside it (mlcert.before-restore-…), not "
+            "deleted.",
+            "Close and restore",
+        ):
+            return
+        dbmod.request_restore(Path(path), found[picked])
+        self.close()
 
     def _data_file_checked(self, problem: str | None) -> None:
         if problem is None:

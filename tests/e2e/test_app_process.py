@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,29 @@ def test_damage_only_the_thorough_check_sees_is_set_aside_too(tmp_path):
     (moved,) = data.glob("mlcert.corrupt-*.sqlite3")
     assert "moved aside" in json.loads(proc.stdout.splitlines()[-1])["problems"][0]
     assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+
+
+def test_a_restore_asked_for_is_done_at_the_next_start(tmp_path):
+    from mlcert_desktop.storage.db import backup_file, request_restore
+
+    data = tmp_path / "data"
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+    db_file = factory.file_with_settings(paths.db_path(data), n=3)
+    saved = backup_file(db_file, data / "backups", reason="daily")
+    with sqlite3.connect(db_file) as conn:  # after the backup
+        conn.execute("INSERT INTO settings VALUES ('key-after', 'x')")
+    conn.close()
+    request_restore(db_file, saved)
+    assert run_app("--smoke-test", "--data-dir", str(data)).returncode == 0
+    (kept,) = data.glob("mlcert.before-restore-*.sqlite3")
+    assert not (data / "mlcert.sqlite3.restore").exists()
+    opened = open_database(db_file)
+    try:
+        assert opened.db.execute(
+            "SELECT count(*) FROM settings WHERE key LIKE 'key-%'"
+        ).fetchone() == (3,)
+    finally:
+        opened.db.close()
 
 
 def test_second_instance_on_the_same_data_dir_is_refused(tmp_path):

@@ -23,6 +23,7 @@ from mlcert_desktop.storage.db import (
     migrate,
     newest_sound_backup,
     open_database,
+    request_restore,
     restore_backup,
 )
 from mlcert_desktop.storage.migrations import MIGRATIONS
@@ -471,3 +472,56 @@ def test_choices_move_into_their_questions_rows(tmp_path, steps):
     }
     old.close()
     current.close()
+
+
+def test_a_requested_restore_is_done_at_the_next_open_and_the_old_data_kept(tmp_path):
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=3)
+    saved = backup_file(path, tmp_path / "backups", reason="daily")
+    opened = open_database(path)
+    opened.db.execute("INSERT INTO settings VALUES ('after', 'the backup')")
+    request_restore(path, saved)
+    opened.db.close()
+    again = open_database(path)
+    try:
+        assert again.restore_failed is None and again.moved_aside is None
+        backup_used, kept = again.restored
+        assert backup_used == saved and "before-restore" in kept.name
+        assert again.db.execute("SELECT count(*) FROM settings WHERE key = 'after'").fetchone() == (
+            0,
+        )
+        old = sqlite3.connect(kept)
+        try:
+            assert old.execute("SELECT value FROM settings WHERE key = 'after'").fetchone() == (
+                "the backup",
+            )
+        finally:
+            old.close()
+    finally:
+        again.db.close()
+    assert not Path(str(path) + ".restore").exists()
+    third = open_database(path)  # done once, not at every start
+    try:
+        assert third.restored is None
+    finally:
+        third.db.close()
+
+
+@pytest.mark.parametrize("backup_state", ["missing", "damaged"])
+def test_a_restore_that_cannot_be_done_leaves_the_data_as_it_was(tmp_path, backup_state):
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=400)
+    saved = backup_file(path, tmp_path / "backups", reason="daily")
+    if backup_state == "missing":
+        saved.unlink()
+    else:
+        factory.damage_page_holding(saved, b"key-0200")
+    request_restore(path, saved)
+    opened = open_database(path)
+    try:
+        assert opened.restored is None and str(saved) in opened.restore_failed
+        assert opened.db.execute(
+            "SELECT count(*) FROM settings WHERE key LIKE 'key-%'"
+        ).fetchone() == (400,)
+    finally:
+        opened.db.close()
+    assert not Path(str(path) + ".restore").exists()
+    assert list(tmp_path.glob("*before-restore*")) == []

@@ -57,3 +57,50 @@ def test_a_sound_data_file_is_backed_up_once_a_day(qtbot, window, ctx, monkeypat
     window.check_data_file()  # the same day: checked again, not backed up again
     qtbot.waitUntil(lambda: len(results) == 2)
     assert backups(folder) == [daily]
+
+
+def test_file_restore_a_backup_closes_and_asks_the_next_start_for_it(
+    qtbot, window, ctx, confirmations, monkeypatch
+):
+    from mlcert_desktop.storage.db import RESTORE_SUFFIX, backup_file
+    from mlcert_desktop.ui import dialogs
+
+    path = Path(ctx.db.path())
+    older = backup_file(path, path.parent / "backups", reason="before-import")
+    newer = backup_file(path, path.parent / "backups", reason="daily")
+    offered = []
+
+    def choose(parent, title, text, items):
+        offered.append(items)
+        return 1  # the second newest
+
+    monkeypatch.setattr(dialogs, "choose", choose)
+    window.restore_backup()
+    ((labels,),) = [offered]
+    assert len(labels) == 2 and labels[0].split(" · ")[1] == "daily"
+    assert labels[1].split(" · ")[1] == "before-import" and labels[1].endswith(" MB")
+    ((title, text),) = confirmations.asked
+    assert title == "Restore a backup" and labels[1] in text and "not deleted" in text
+    assert Path(str(path) + RESTORE_SUFFIX).read_text(encoding="utf-8") == str(older)
+    assert not window.isVisible()
+    assert newer.exists()
+
+
+def test_restore_a_backup_asks_nothing_more_when_cancelled_or_when_there_is_none(
+    window, ctx, confirmations, monkeypatch
+):
+    from mlcert_desktop.storage.db import RESTORE_SUFFIX, backup_file
+    from mlcert_desktop.ui import dialogs
+
+    path = Path(ctx.db.path())
+    window.restore_backup()  # no backups yet
+    ((kind, title, text),) = confirmations.shown
+    assert kind == "info" and "no automatic backups" in text
+    backup_file(path, path.parent / "backups", reason="daily")
+    monkeypatch.setattr(dialogs, "choose", lambda *a: None)
+    window.restore_backup()
+    confirmations.answers["value"] = False
+    monkeypatch.setattr(dialogs, "choose", lambda *a: 0)
+    window.restore_backup()  # chosen, then not confirmed
+    assert len(confirmations.asked) == 1
+    assert not Path(str(path) + RESTORE_SUFFIX).exists() and window.isVisible()

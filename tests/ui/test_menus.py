@@ -8,7 +8,7 @@ from mlcert_desktop.ui.screens.history import HistoryScreen
 from mlcert_desktop.ui.screens.home import HomeScreen
 
 MENUS = {
-    "&File": ["&Import pack…:Ctrl+I", "-", "&Quit:Ctrl+Q"],
+    "&File": ["&Import pack…:Ctrl+I", "&Restore a backup…:", "-", "&Quit:Ctrl+Q"],
     "&View": ["&History:Ctrl+H", "&Packs and keys:Ctrl+Shift+P", "H&ome:Ctrl+Shift+H"],
     "&Study": [
         "&Practice…:Ctrl+P",
