@@ -239,12 +239,11 @@ def _start(args: argparse.Namespace, gc_was_enabled: bool) -> int:
                 "automatic backups, use File > Restore a backup…",
             )
         if opened.restored:
-            backup_used, kept = opened.restored
             dialogs.info(
                 window,
                 "Backup restored",
-                f"mlcert-desktop opened the backup {backup_used.name}. The data it replaced is "
-                f"kept as\n{kept}",
+                "The backup you chose is now your data. The data it replaced is kept as\n"
+                f"{opened.restored}",
             )
         if opened.restore_failed:
             dialogs.error(
@@ -275,7 +274,7 @@ def _open(db_file: Path, checking: bool):
     the smoke and self tests). (OpenedDatabase, whether a backup was restored.)"""
     from mlcert_desktop.storage.db import open_database
 
-    opened = open_database(db_file)
+    opened = open_database(db_file, carry_out_restore=True)
     if opened.moved_aside and not checking:
         return offer_restore(opened)
     return opened, False

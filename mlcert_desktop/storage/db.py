@@ -146,9 +146,9 @@ class OpenedDatabase(NamedTuple):
     path: Path
     # Set when the file was unreadable and was moved aside; the UI tells the user.
     moved_aside: Path | None = None
-    # Set when a restore asked for by request_restore() was done: (the backup, where the data
-    # that was replaced is kept).
-    restored: tuple[Path, Path] | None = None
+    # Set when a restore asked for by request_restore() was done: where the data it replaced
+    # is kept.
+    restored: Path | None = None
     # Set when a requested restore could not be done: why (the data is as it was).
     restore_failed: str | None = None
 
@@ -191,7 +191,7 @@ def connect(path: Path | str) -> Database:
     return Database(conn)
 
 
-def open_database(path: Path) -> OpenedDatabase:
+def open_database(path: Path, *, carry_out_restore: bool = False) -> OpenedDatabase:
     """Open, migrate; if the file is corrupt, move it aside with a timestamp and start fresh.
 
     The file counts as corrupt when SQLite cannot read it as a database, or when a full check
@@ -201,7 +201,7 @@ def open_database(path: Path) -> OpenedDatabase:
     whole file at every start would make starting slower with every pack installed (about
     60 ms for 20,000 questions)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    restored, restore_failed = _requested_restore(path)
+    restored, restore_failed = _requested_restore(path) if carry_out_restore else (None, None)
     moved = None
     try:
         db = connect(path)
@@ -212,8 +212,8 @@ def open_database(path: Path) -> OpenedDatabase:
             raise  # locked, read-only, disk full...: not corruption; never move the file
         if "db" in locals():
             db.close()  # type: ignore[has-type]
-        moved = path.with_name(f"{path.stem}.corrupt-{_stamp()}{path.suffix}")
-        for suffix in ("", "-wal", "-shm", DAMAGE_SUFFIX):
+        moved = _free_name(path, "corrupt")
+        for suffix in _COMPANIONS:
             src = Path(str(path) + suffix)
             if src.exists():
                 shutil.move(src, Path(str(moved) + suffix))
@@ -223,49 +223,94 @@ def open_database(path: Path) -> OpenedDatabase:
 
 
 def request_restore(path: Path, backup_path: Path) -> None:
-    """Ask the next open_database() of `path` to put a copy of this backup in its place (the
-    app cannot swap the file under its own open connection, so it closes and this is done at
-    its next start). The data replaced is kept beside it, not deleted."""
-    Path(str(path) + RESTORE_SUFFIX).write_text(str(backup_path), encoding="utf-8")
-
-
-def _requested_restore(path: Path) -> tuple[tuple[Path, Path] | None, str | None]:
-    """Carry out a request_restore(): ((backup, where the old data went), None), or (None, why
-    it was not done), or (None, None) when nothing was asked."""
+    """Ask the next open_database(carry_out_restore=True) of `path` to put this backup in its
+    place: the app cannot swap the file under its own open connection, so it closes and its
+    next start does it. The backup is checked and copied beside the database now (the request
+    is that copy, made whole before it is named), so rotating the backups cannot take it away.
+    Raises ValueError when the backup fails SQLite's check, OSError when it cannot be copied."""
+    if not Path(backup_path).is_file():  # connecting would create an empty database there
+        raise FileNotFoundError(2, "no such file", str(backup_path))
+    try:
+        sound = _quick_check(backup_path) is None and _has_schema(backup_path)
+    except sqlite3.Error:
+        sound = False
+    if not sound:
+        raise ValueError(f"the backup {backup_path} fails SQLite's check")
     request = Path(str(path) + RESTORE_SUFFIX)
+    partial = Path(str(request) + ".partial")
     try:
-        backup_path = Path(request.read_text(encoding="utf-8").strip())
-    except FileNotFoundError:
-        return None, None
-    except OSError as e:
-        return None, f"the request to restore could not be read ({e.strerror or e})"
-    try:
-        try:
-            sound = _quick_check(backup_path) is None and _has_schema(backup_path)
-        except (sqlite3.Error, OSError):
-            sound = False
-        if not backup_path.is_file() or not sound:
-            return None, f"the backup {backup_path} is missing or fails SQLite's check"
-        kept = path.with_name(f"{path.stem}.before-restore-{_stamp()}{path.suffix}")
-        partial = path.with_name(path.name + ".restoring")
-        try:
-            shutil.copyfile(backup_path, partial)
-            for suffix in ("", "-wal", "-shm", DAMAGE_SUFFIX):
-                src = Path(str(path) + suffix)
-                if src.exists():
-                    shutil.move(src, Path(str(kept) + suffix))
-            os.replace(partial, path)
-        except OSError as e:
-            if kept.exists() and not path.exists():  # put the data back where it was
-                for suffix in ("", "-wal", "-shm", DAMAGE_SUFFIX):
-                    if Path(str(kept) + suffix).exists():
-                        shutil.move(Path(str(kept) + suffix), Path(str(path) + suffix))
-            return None, f"copying {backup_path} failed ({e.strerror or e})"
-        finally:
-            partial.unlink(missing_ok=True)
-        return (backup_path, kept), None
+        shutil.copyfile(backup_path, partial)
+        os.replace(partial, request)
     finally:
+        partial.unlink(missing_ok=True)
+
+
+def cancel_restore(path: Path) -> None:
+    """Take back a request_restore() not yet carried out."""
+    Path(str(path) + RESTORE_SUFFIX).unlink(missing_ok=True)
+
+
+# The files that belong with a database file, moved together.
+_COMPANIONS = ("", "-wal", "-shm", DAMAGE_SUFFIX)
+
+
+def _free_name(path: Path, label: str) -> Path:
+    """mlcert.<label>-<time>[-n].sqlite3 beside `path`, with no file of that name or of its
+    companions: moving onto an existing file would replace it."""
+    base = path.with_name(f"{path.stem}.{label}-{_stamp()}{path.suffix}")
+    candidate, n = base, 1
+    while any(Path(str(candidate) + s).exists() for s in _COMPANIONS):
+        n += 1
+        candidate = base.with_name(f"{base.stem}-{n}{base.suffix}")
+    return candidate
+
+
+def _requested_restore(path: Path) -> tuple[Path | None, str | None]:
+    """Carry out a request_restore(): (where the replaced data went, None), (None, why it was
+    not done), or (None, None) when nothing was asked.
+
+    Safe to repeat after a crash: the name the replaced files go to is written down first
+    (RESTORE_SUFFIX + "-kept"), the moves skip what was already moved, and the copy is renamed
+    into place last."""
+    request = Path(str(path) + RESTORE_SUFFIX)
+    journal = Path(str(request) + "-kept")
+    if not request.exists():
+        if not journal.exists():
+            return None, None
+        kept = Path(journal.read_text(encoding="utf-8"))  # done, but not yet told
+        journal.unlink(missing_ok=True)
+        return kept, None
+    try:
+        sound = _quick_check(request) is None and _has_schema(request)
+    except (sqlite3.Error, OSError):
+        sound = False
+    if not sound:
         request.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        return None, "the copy of the backup fails SQLite's check"
+    try:
+        if journal.exists():
+            kept = Path(journal.read_text(encoding="utf-8"))
+        else:
+            kept = _free_name(path, "before-restore")
+            written = Path(str(journal) + ".partial")
+            written.write_text(str(kept), encoding="utf-8")
+            os.replace(written, journal)
+        for suffix in _COMPANIONS:
+            src, dest = Path(str(path) + suffix), Path(str(kept) + suffix)
+            if src.exists() and not dest.exists():
+                shutil.move(src, dest)
+        os.replace(request, path)
+    except OSError as e:
+        with contextlib.suppress(OSError, UnboundLocalError):  # the data back where it was
+            for suffix in _COMPANIONS:
+                src, dest = Path(str(path) + suffix), Path(str(kept) + suffix)
+                if dest.exists() and not src.exists():
+                    shutil.move(dest, src)
+            journal.unlink(missing_ok=True)
+        return None, f"it could not be put in place ({e.strerror or e}); the next start tries again"
+    journal.unlink(missing_ok=True)
+    return kept, None
 
 
 def get_setting(db: Database, key: str) -> str | None:

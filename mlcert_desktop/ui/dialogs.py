@@ -29,11 +29,15 @@ def confirm(
 
 
 def choose(parent: QWidget | None, title: str, text: str, items: list[str]) -> int | None:
-    """The index of the item the user picked from a list, or None when they cancelled."""
+    """The index of the item the user picked from a list, or None when they cancelled. The list
+    gives back the text picked, so items that read the same are numbered apart."""
     from PySide6.QtWidgets import QInputDialog
 
-    item, ok = QInputDialog.getItem(parent, title, text, items, 0, False)
-    return items.index(item) if ok and item in items else None
+    shown = [
+        f"{x} ({items[:i].count(x) + 1})" if items.count(x) > 1 else x for i, x in enumerate(items)
+    ]
+    item, ok = QInputDialog.getItem(parent, title, text, shown, 0, False)
+    return shown.index(item) if ok and item in shown else None
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:

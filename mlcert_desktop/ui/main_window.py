@@ -59,12 +59,12 @@ def _separator(menu: QMenu) -> None:
 
 
 def _backup_label(backup: Path) -> str:
-    """ "2026-12-02 10:15 · daily · 1.2 MB" for a backup file (storage.db names them
+    """ "2026-12-02 10:15:07 · daily · 1.2 MB" for a backup file (storage.db names them
     mlcert-<time>[-n]-<reason>.sqlite3)."""
     import datetime as dt
 
     info = backup.stat()
-    made = dt.datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M")
+    made = dt.datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
     words = backup.stem.split("-")[4:]  # past "mlcert", the date, the time, the microseconds
     reason = "-".join(words[1:] if words and words[0].isdigit() else words)  # and a counter
     return f"{made} · {reason} · {info.st_size / 1e6:.1f} MB"
@@ -178,15 +178,23 @@ class MainWindow(QMainWindow):
         run_in_background(check, self._data_file_checked, failed)
 
     def restore_backup(self) -> None:
-        """File > Restore a backup…: pick one of the automatic backups. The app closes, and its
-        next start puts the backup in place, keeping the data it replaces beside it
-        (storage.db.request_restore): the open database cannot be swapped under the app."""
+        """File > Restore a backup…: pick one of the automatic backups. It is checked and copied
+        beside the data file, the app closes, and its next start puts the copy in place,
+        keeping the data it replaces (storage.db.request_restore): the open database cannot be
+        swapped under the app."""
         from mlcert_desktop.storage import db as dbmod
 
+        if self.in_exam:  # the menu bar is hidden in exams; a native one (macOS) may not be
+            return
         path = self.ctx.db.path()
         folder = Path(path).parent / "backups"
-        found = list(reversed(dbmod.backups(folder))) if path else []
-        if not found:
+        labelled = []
+        for backup in reversed(dbmod.backups(folder)) if path else ():
+            try:
+                labelled.append((backup, _backup_label(backup)))
+            except OSError:  # rotated away meanwhile
+                continue
+        if not labelled:
             _dialogs().info(
                 self,
                 "Restore a backup",
@@ -194,7 +202,7 @@ class MainWindow(QMainWindow):
                 "the data file passes its check, and before each migration and pack update.",
             )
             return
-        labels = [_backup_label(b) for b in found]
+        labels = [label for _, label in labelled]
         picked = _dialogs().choose(
             self, "Restore a backup", "Automatic backups, newest first:", labels
         )
@@ -210,8 +218,18 @@ class MainWindow(QMainWindow):
             "Close and restore",
         ):
             return
-        dbmod.request_restore(Path(path), found[picked])
-        self.close()
+        try:
+            dbmod.request_restore(Path(path), labelled[picked][0])
+        except (ValueError, OSError) as e:
+            _dialogs().error(
+                self,
+                "Restore a backup",
+                f"This backup cannot be restored: {getattr(e, 'strerror', None) or e}. Your "
+                "data is as it was; choose another backup.",
+            )
+            return
+        if not self.close():  # the user chose to stay after all
+            dbmod.cancel_restore(Path(path))
 
     def _data_file_checked(self, problem: str | None) -> None:
         if problem is None:

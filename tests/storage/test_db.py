@@ -15,6 +15,7 @@ from mlcert_desktop.storage.db import (
     BACKUPS_KEPT,
     DAILY_BACKUP_S,
     DAMAGE_SUFFIX,
+    RESTORE_SUFFIX,
     backup,
     backup_file,
     backups,
@@ -474,21 +475,26 @@ def test_choices_move_into_their_questions_rows(tmp_path, steps):
     current.close()
 
 
-def test_a_requested_restore_is_done_at_the_next_open_and_the_old_data_kept(tmp_path):
+def _count(db, like: str) -> int:
+    return db.execute("SELECT count(*) FROM settings WHERE key LIKE ?", [like]).fetchone()[0]
+
+
+def test_a_requested_restore_is_done_at_the_next_start_and_the_old_data_kept(tmp_path):
     path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=3)
     saved = backup_file(path, tmp_path / "backups", reason="daily")
     opened = open_database(path)
     opened.db.execute("INSERT INTO settings VALUES ('after', 'the backup')")
     request_restore(path, saved)
+    saved.unlink()  # rotated away before the next start: the request holds its own copy
     opened.db.close()
-    again = open_database(path)
+    other = open_database(path)  # not the app's start (mlcert-pack, tests): nothing is done
+    assert other.restored is None and _count(other.db, "after") == 1
+    other.db.close()
+    again = open_database(path, carry_out_restore=True)
     try:
-        assert again.restore_failed is None and again.moved_aside is None
-        backup_used, kept = again.restored
-        assert backup_used == saved and "before-restore" in kept.name
-        assert again.db.execute("SELECT count(*) FROM settings WHERE key = 'after'").fetchone() == (
-            0,
-        )
+        kept = again.restored
+        assert again.restore_failed is None and "before-restore" in kept.name
+        assert _count(again.db, "after") == 0 and _count(again.db, "key-%") == 3
         old = sqlite3.connect(kept)
         try:
             assert old.execute("SELECT value FROM settings WHERE key = 'after'").fetchone() == (
@@ -498,8 +504,8 @@ def test_a_requested_restore_is_done_at_the_next_open_and_the_old_data_kept(tmp_
             old.close()
     finally:
         again.db.close()
-    assert not Path(str(path) + ".restore").exists()
-    third = open_database(path)  # done once, not at every start
+    assert not Path(str(path) + RESTORE_SUFFIX).exists()
+    third = open_database(path, carry_out_restore=True)  # done once, not at every start
     try:
         assert third.restored is None
     finally:
@@ -507,21 +513,68 @@ def test_a_requested_restore_is_done_at_the_next_open_and_the_old_data_kept(tmp_
 
 
 @pytest.mark.parametrize("backup_state", ["missing", "damaged"])
-def test_a_restore_that_cannot_be_done_leaves_the_data_as_it_was(tmp_path, backup_state):
+def test_a_backup_that_fails_its_check_is_not_taken(tmp_path, backup_state):
     path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=400)
     saved = backup_file(path, tmp_path / "backups", reason="daily")
     if backup_state == "missing":
         saved.unlink()
     else:
         factory.damage_page_holding(saved, b"key-0200")
-    request_restore(path, saved)
-    opened = open_database(path)
+    with pytest.raises((ValueError, OSError)):
+        request_restore(path, saved)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "mlcert.sqlite3"]
+
+
+def test_a_request_damaged_before_the_start_is_dropped_and_the_data_kept(tmp_path):
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=400)
+    request_restore(path, backup_file(path, tmp_path / "backups", reason="daily"))
+    factory.damage_page_holding(Path(str(path) + RESTORE_SUFFIX), b"key-0200")
+    opened = open_database(path, carry_out_restore=True)
     try:
-        assert opened.restored is None and str(saved) in opened.restore_failed
-        assert opened.db.execute(
-            "SELECT count(*) FROM settings WHERE key LIKE 'key-%'"
-        ).fetchone() == (400,)
+        assert opened.restored is None and "fails SQLite's check" in opened.restore_failed
+        assert _count(opened.db, "key-%") == 400
     finally:
         opened.db.close()
-    assert not Path(str(path) + ".restore").exists()
+    assert not Path(str(path) + RESTORE_SUFFIX).exists()
     assert list(tmp_path.glob("*before-restore*")) == []
+
+
+def test_a_restore_cut_short_by_a_crash_is_finished_with_the_same_names(tmp_path):
+    """The crash came after the main file was moved and before its log was: the next start
+    moves the log to the same name and puts the copy in place."""
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=3)
+    request_restore(path, backup_file(path, tmp_path / "backups", reason="daily"))
+    kept = tmp_path / "mlcert.before-restore-20261202-101010.sqlite3"
+    Path(str(path) + RESTORE_SUFFIX + "-kept").write_text(str(kept), encoding="utf-8")
+    Path(str(path) + "-wal").write_bytes(b"the log of the data replaced")
+    path.rename(kept)
+    opened = open_database(path, carry_out_restore=True)
+    try:
+        assert opened.restored == kept and _count(opened.db, "key-%") == 3
+    finally:
+        opened.db.close()
+    assert Path(str(kept) + "-wal").read_bytes() == b"the log of the data replaced"
+    assert not Path(str(path) + RESTORE_SUFFIX + "-kept").exists()
+
+
+def test_a_restore_done_just_before_a_crash_is_still_told(tmp_path):
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=3)
+    kept = tmp_path / "mlcert.before-restore-20261202-101010.sqlite3"
+    Path(str(path) + RESTORE_SUFFIX + "-kept").write_text(str(kept), encoding="utf-8")
+    opened = open_database(path, carry_out_restore=True)
+    opened.db.close()
+    assert opened.restored == kept
+    assert not Path(str(path) + RESTORE_SUFFIX + "-kept").exists()
+
+
+def test_two_restores_in_the_same_second_keep_both_replaced_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(dbmod, "_stamp", lambda: "20261202-101010")
+    path = factory.file_with_settings(tmp_path / "mlcert.sqlite3", n=3)
+    saved = backup_file(path, tmp_path / "backups", reason="daily")
+    kept = []
+    for _ in range(2):
+        request_restore(path, saved)
+        opened = open_database(path, carry_out_restore=True)
+        kept.append(opened.restored)
+        opened.db.close()
+    assert kept[0] != kept[1] and all(k.exists() for k in kept)

@@ -59,7 +59,7 @@ def test_a_sound_data_file_is_backed_up_once_a_day(qtbot, window, ctx, monkeypat
     assert backups(folder) == [daily]
 
 
-def test_file_restore_a_backup_closes_and_asks_the_next_start_for_it(
+def test_file_restore_a_backup_closes_and_leaves_a_checked_copy_for_the_next_start(
     qtbot, window, ctx, confirmations, monkeypatch
 ):
     from mlcert_desktop.storage.db import RESTORE_SUFFIX, backup_file
@@ -81,7 +81,7 @@ def test_file_restore_a_backup_closes_and_asks_the_next_start_for_it(
     assert labels[1].split(" · ")[1] == "before-import" and labels[1].endswith(" MB")
     ((title, text),) = confirmations.asked
     assert title == "Restore a backup" and labels[1] in text and "not deleted" in text
-    assert Path(str(path) + RESTORE_SUFFIX).read_text(encoding="utf-8") == str(older)
+    assert Path(str(path) + RESTORE_SUFFIX).read_bytes() == older.read_bytes()
     assert not window.isVisible()
     assert newer.exists()
 
@@ -103,4 +103,33 @@ def test_restore_a_backup_asks_nothing_more_when_cancelled_or_when_there_is_none
     monkeypatch.setattr(dialogs, "choose", lambda *a: 0)
     window.restore_backup()  # chosen, then not confirmed
     assert len(confirmations.asked) == 1
+    assert not Path(str(path) + RESTORE_SUFFIX).exists() and window.isVisible()
+
+
+def test_a_restore_is_taken_back_when_the_window_stays_open(window, ctx, monkeypatch):
+    from mlcert_desktop.storage.db import RESTORE_SUFFIX, backup_file
+    from mlcert_desktop.ui import dialogs
+
+    path = Path(ctx.db.path())
+    backup_file(path, path.parent / "backups", reason="daily")
+    monkeypatch.setattr(dialogs, "choose", lambda *a: 0)
+    monkeypatch.setattr(window, "close", lambda: False)  # as when a close is refused
+    window.restore_backup()
+    assert not Path(str(path) + RESTORE_SUFFIX).exists()
+
+
+def test_a_damaged_backup_is_refused_with_the_data_as_it_was(
+    window, ctx, confirmations, monkeypatch
+):
+    from mlcert_desktop.storage.db import RESTORE_SUFFIX, backup_file
+    from mlcert_desktop.ui import dialogs
+
+    path = Path(ctx.db.path())
+    ctx.db.checkpoint()
+    saved = backup_file(path, path.parent / "backups", reason="daily")
+    factory.damage_page_holding(saved, b"Question 7: which")
+    monkeypatch.setattr(dialogs, "choose", lambda *a: 0)
+    window.restore_backup()
+    (*_, (kind, title, text)) = confirmations.shown
+    assert kind == "error" and "cannot be restored" in text and "as it was" in text
     assert not Path(str(path) + RESTORE_SUFFIX).exists() and window.isVisible()

@@ -48,3 +48,19 @@ def test_confirm_returns_the_choice_and_enter_takes_the_default(
     buttons, default_text = seen
     assert default_text.replace("&", "") == default
     assert options.get("cancel_text", "Cancel") in [b.replace("&", "") for b in buttons]
+
+
+def test_choose_tells_apart_items_that_read_the_same(monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    seen = []
+
+    def get_item(parent, title, text, items, current, editable):
+        seen.append(list(items))
+        return items[2], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    assert dialogs.choose(None, "T", "pick", ["same", "other", "same"]) == 2
+    assert seen == [["same (1)", "other", "same (2)"]]
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: ("", False)))
+    assert dialogs.choose(None, "T", "pick", ["x"]) is None
