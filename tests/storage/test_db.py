@@ -206,17 +206,21 @@ def test_the_full_check_of_a_sound_file_in_use_finds_nothing(tmp_path, fresh_db)
     assert not Path(str(path) + DAMAGE_SUFFIX).exists()
 
 
+def _setting_in(db_file: Path, key: str) -> str | None:
+    """A setting read from a database file on a connection of its own."""
+    conn = sqlite3.connect(db_file)
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else row[0]
+
+
 def test_a_backup_from_the_file_holds_what_is_still_in_the_write_ahead_log(fresh_db, tmp_path):
     fresh_db.execute("INSERT INTO settings VALUES ('theme', 'dark')")
     dest = backup_file(fresh_db.path(), tmp_path / "backups", reason="daily")
     assert dest.name.endswith("-daily.sqlite3") and backups(tmp_path / "backups") == [dest]
-    copy = sqlite3.connect(dest)
-    try:
-        assert copy.execute("SELECT value FROM settings WHERE key = 'theme'").fetchone() == (
-            "dark",
-        )
-    finally:
-        copy.close()
+    assert _setting_in(dest, "theme") == "dark"
 
 
 def test_a_daily_backup_is_due_when_the_newest_daily_one_is_a_day_old(fresh_db, tmp_path):
@@ -495,13 +499,7 @@ def test_a_requested_restore_is_done_at_the_next_start_and_the_old_data_kept(tmp
         kept = again.restored
         assert again.restore_failed is None and "before-restore" in kept.name
         assert _count(again.db, "after") == 0 and _count(again.db, "key-%") == 3
-        old = sqlite3.connect(kept)
-        try:
-            assert old.execute("SELECT value FROM settings WHERE key = 'after'").fetchone() == (
-                "the backup",
-            )
-        finally:
-            old.close()
+        assert _setting_in(kept, "after") == "the backup"
     finally:
         again.db.close()
     assert not Path(str(path) + RESTORE_SUFFIX).exists()
