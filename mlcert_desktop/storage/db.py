@@ -213,10 +213,7 @@ def open_database(path: Path, *, carry_out_restore: bool = False) -> OpenedDatab
         if "db" in locals():
             db.close()  # type: ignore[has-type]
         moved = _free_name(path, "corrupt")
-        for suffix in _COMPANIONS:
-            src = Path(str(path) + suffix)
-            if src.exists():
-                shutil.move(src, Path(str(moved) + suffix))
+        _move_with_companions(path, moved)
         db = connect(path)
     migrate(db, path)
     return OpenedDatabase(db, path, moved, restored, restore_failed)
@@ -230,11 +227,7 @@ def request_restore(path: Path, backup_path: Path) -> None:
     Raises ValueError when the backup fails SQLite's check, OSError when it cannot be copied."""
     if not Path(backup_path).is_file():  # connecting would create an empty database there
         raise FileNotFoundError(2, "no such file", str(backup_path))
-    try:
-        sound = _quick_check(backup_path) is None and _has_schema(backup_path)
-    except sqlite3.Error:
-        sound = False
-    if not sound:
+    if not _sound_copy(backup_path):
         raise ValueError(f"the backup {backup_path} fails SQLite's check")
     request = Path(str(path) + RESTORE_SUFFIX)
     partial = Path(str(request) + ".partial")
@@ -252,6 +245,15 @@ def cancel_restore(path: Path) -> None:
 
 # The files that belong with a database file, moved together.
 _COMPANIONS = ("", "-wal", "-shm", DAMAGE_SUFFIX)
+
+
+def _move_with_companions(src: Path, dest: Path) -> None:
+    """Move the database file `src` and its companions to the name `dest`; one already moved
+    (a move cut short, repeated) is left where it is, and nothing is moved onto a file."""
+    for suffix in _COMPANIONS:
+        moving, to = Path(str(src) + suffix), Path(str(dest) + suffix)
+        if moving.exists() and not to.exists():
+            shutil.move(moving, to)
 
 
 def _free_name(path: Path, label: str) -> Path:
@@ -280,11 +282,7 @@ def _requested_restore(path: Path) -> tuple[Path | None, str | None]:
         kept = Path(journal.read_text(encoding="utf-8"))  # done, but not yet told
         journal.unlink(missing_ok=True)
         return kept, None
-    try:
-        sound = _quick_check(request) is None and _has_schema(request)
-    except (sqlite3.Error, OSError):
-        sound = False
-    if not sound:
+    if not _sound_copy(request):
         request.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)
         return None, "the copy of the backup fails SQLite's check"
@@ -296,17 +294,11 @@ def _requested_restore(path: Path) -> tuple[Path | None, str | None]:
             written = Path(str(journal) + ".partial")
             written.write_text(str(kept), encoding="utf-8")
             os.replace(written, journal)
-        for suffix in _COMPANIONS:
-            src, dest = Path(str(path) + suffix), Path(str(kept) + suffix)
-            if src.exists() and not dest.exists():
-                shutil.move(src, dest)
+        _move_with_companions(path, kept)
         os.replace(request, path)
     except OSError as e:
         with contextlib.suppress(OSError, UnboundLocalError):  # the data back where it was
-            for suffix in _COMPANIONS:
-                src, dest = Path(str(path) + suffix), Path(str(kept) + suffix)
-                if dest.exists() and not src.exists():
-                    shutil.move(dest, src)
+            _move_with_companions(kept, path)
             journal.unlink(missing_ok=True)
         return None, f"it could not be put in place ({e.strerror or e}); the next start tries again"
     journal.unlink(missing_ok=True)
@@ -495,21 +487,22 @@ def daily_backup_due(folder: Path, now: float | None = None) -> bool:
 def newest_sound_backup(folder: Path) -> Path | None:
     """The newest backup in `folder` that passes SQLite's full check and holds the app's data
     (an empty file passes the check too)."""
-    for candidate in reversed(backups(folder)):
-        try:
-            if _quick_check(candidate) is None and _has_schema(candidate):
-                return candidate
-        except sqlite3.Error:
-            continue  # unreadable: try an older one
-    return None
+    return next((c for c in reversed(backups(folder)) if _sound_copy(c)), None)
 
 
-def _has_schema(path: Path) -> bool:
-    conn = sqlite3.connect(str(path))
+def _sound_copy(path: Path) -> bool:
+    """Whether the database file at `path` (a backup, a copy of one) passes SQLite's full
+    check and holds the app's data: an empty file passes the check too. Unreadable: False."""
     try:
-        return conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] > 0
-    finally:
-        conn.close()
+        if _quick_check(path) is not None:
+            return False
+        conn = sqlite3.connect(str(path))
+        try:
+            return conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return False
 
 
 def restore_backup(backup_path: Path, path: Path) -> OpenedDatabase:
